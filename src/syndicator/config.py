@@ -1,0 +1,415 @@
+"""YAML -> validated, frozen settings.
+
+Every error names the file, the line and the fix, because the person reading it is
+editing that file right now. Secrets come from ``${ENV}`` (or a ``.env`` beside the
+config) and travel as ``SecretStr`` so they never reach a repr or a log line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from syndicator.errors import ConfigError
+
+DEFAULT_CONFIG_PATHS = (Path("syndicator.yaml"), Path("config/syndicator.yaml"))
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhdw])")
+_DURATION_FULL = re.compile(r"^(?:\s*\d+(?:\.\d+)?\s*[smhdw])+\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+DURATION_FIX = "write a number and a unit, e.g. 30s, 5m, 2h, 1d"
+
+
+def parse_duration(value: object) -> timedelta:
+    """'5m' -> 5 minutes; combinations such as '1h30m' are fine."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"invalid duration {value!r}: {DURATION_FIX}")
+    if isinstance(value, int | float):
+        raise ValueError(f"invalid duration {value!r} (no unit): {DURATION_FIX}")
+    if not _DURATION_FULL.match(value):
+        raise ValueError(f"invalid duration {value!r} — fix: {DURATION_FIX}")
+    seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(value))
+    return timedelta(seconds=seconds)
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedConfig(_Strict):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    url: str = Field(min_length=1)
+    every: Duration = timedelta(minutes=5)
+    post_to: tuple[str, ...] = Field(min_length=1)
+    backfill: int = Field(default=0, ge=0)
+    max_age: Duration | None = timedelta(hours=48)
+    fetch_article: Literal["auto", "always", "never"] = "auto"
+
+    @field_validator("every")
+    @classmethod
+    def _not_too_often(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=10):
+            raise ValueError("poll interval below 10s would hammer the site; use 10s or more")
+        return value
+
+
+class _AccountBase(_Strict):
+    spacing: Duration = timedelta(0)
+    timeout: Duration = timedelta(seconds=30)
+    template: str | None = None
+    hashtags: int | None = Field(default=None, ge=0, le=10)
+    hashtag_map: dict[str, str] = Field(default_factory=dict)
+    hashtag_stoplist: tuple[str, ...] = ()
+    utm: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("utm")
+    @classmethod
+    def _utm_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        allowed = {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"}
+        bad = sorted(set(value) - allowed)
+        if bad:
+            raise ValueError(f"unknown tracking parameter {bad[0]!r}; use {sorted(allowed)}")
+        return value
+
+
+class TwitterAccount(_AccountBase):
+    platform: Literal["twitter"]
+    consumer_key: SecretStr
+    consumer_secret: SecretStr
+    access_token: SecretStr
+    access_token_secret: SecretStr
+    api_url: str = "https://api.x.com"
+    link: Literal["in_post", "in_reply", "none"] = "in_post"
+    max_length: int = Field(default=280, ge=1, le=25000)
+
+    @property
+    def secrets(self) -> dict[str, SecretStr]:
+        return {
+            "consumer_key": self.consumer_key,
+            "consumer_secret": self.consumer_secret,
+            "access_token": self.access_token,
+            "access_token_secret": self.access_token_secret,
+        }
+
+
+class FacebookAccount(_AccountBase):
+    platform: Literal["facebook"]
+    page_id: str = Field(min_length=1, pattern=r"^\d+$")
+    access_token: SecretStr
+    graph_url: str = "https://graph.facebook.com"
+    graph_version: str = Field(default="v26.0", pattern=r"^v\d+\.\d+$")
+
+    @field_validator("page_id", mode="before")
+    @classmethod
+    def _page_id_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @property
+    def secrets(self) -> dict[str, SecretStr]:
+        return {"access_token": self.access_token}
+
+
+Account = Annotated[TwitterAccount | FacebookAccount, Field(discriminator="platform")]
+
+
+class Config(_Strict):
+    state: Path = Path("var/syndicator.db")
+    timezone: str = "UTC"
+    dry_run: bool = False
+    user_agent: str | None = None
+    fetch_timeout: Duration = timedelta(seconds=20)
+    max_feed_bytes: int = Field(default=10_000_000, ge=10_000)
+    feeds: tuple[FeedConfig, ...] = Field(min_length=1)
+    accounts: dict[str, Account] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as "
+                             "Europe/London or UTC") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> Config:
+        names = [f.name for f in self.feeds]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"feed name {duplicates[0]!r} is used twice; names must be unique")
+        for feed in self.feeds:
+            for account in feed.post_to:
+                if account not in self.accounts:
+                    hint = _close(account, list(self.accounts))
+                    raise ValueError(f"feed {feed.name!r} posts to unknown account {account!r}"
+                                     f"{hint}; define it under accounts:")
+        return self
+
+    def feed(self, name: str) -> FeedConfig:
+        for feed in self.feeds:
+            if feed.name == name:
+                return feed
+        raise ConfigError(f"no feed named {name!r}; feeds are: "
+                          + ", ".join(f.name for f in self.feeds))
+
+
+class LoadedConfig:
+    """A validated Config plus where it came from, for messages that point at lines."""
+
+    def __init__(self, config: Config, path: Path, lines: Mapping[tuple[Any, ...], int],
+                 env_refs: Mapping[tuple[Any, ...], str]) -> None:
+        self.config = config
+        self.path = path
+        self._lines = lines
+        self._env_refs = env_refs
+
+    def line_of(self, *loc: Any) -> int | None:
+        return _line_for(self._lines, loc)
+
+    def require_credentials(self, account: str) -> None:
+        """Publishing for real needs every secret of the account to be non-empty."""
+        settings = self.config.accounts[account]
+        for key, secret in settings.secrets.items():
+            if secret.get_secret_value().strip():
+                continue
+            loc = ("accounts", account, key)
+            var = self._env_refs.get(loc)
+            fix = (f"set the environment variable {var} (or put it in .env beside the config)"
+                   if var else "fill it in, preferably as ${ENV_VAR}")
+            raise ConfigError(_where(self.path, self.line_of(*loc))
+                              + f"accounts.{account}.{key} is empty — fix: {fix}, "
+                              "or use --dry-run")
+
+
+def find_config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """--config, else $SYNDICATOR_CONFIG, else ./syndicator.yaml, else config/syndicator.yaml."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get("SYNDICATOR_CONFIG")
+    if from_env:
+        return Path(from_env)
+    for candidate in DEFAULT_CONFIG_PATHS:
+        if candidate.exists():
+            return candidate
+    raise ConfigError("no config file found (looked for ./syndicator.yaml and "
+                      "config/syndicator.yaml) — fix: pass --config PATH or set "
+                      "SYNDICATOR_CONFIG; `syndicate init` writes a starter config")
+
+
+def load_config(path: str | os.PathLike[str], *,
+                environ: Mapping[str, str] | None = None) -> LoadedConfig:
+    """Read, interpolate and validate one YAML file; raise ConfigError naming file:line."""
+    path = Path(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found — fix: check the path, or run "
+                          "`syndicate init` to write a starter config") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from None
+    env = _environment(path, environ)
+    lines: dict[tuple[Any, ...], int] = {}
+    env_refs: dict[tuple[Any, ...], str] = {}
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(_where(path, line) + f"invalid YAML: {problem} — fix: check "
+                          "indentation and quoting on that line") from None
+    if node is None:
+        raise ConfigError(f"{path}: the file is empty — fix: copy "
+                          "config/syndicator.example.yaml and edit it")
+    data = _build(node, (), lines, env_refs, env, path)
+    if not isinstance(data, dict):
+        raise ConfigError(_where(path, 1) + "the top level must be a mapping of keys "
+                          "(state:, feeds:, accounts:)")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        deeper = {tuple(e["loc"][:n]) for e in errors for n in range(1, len(e["loc"]))}
+        errors = [e for e in errors  # a list whose items failed is not also "too short"
+                  if not (e["type"] == "too_short" and tuple(e["loc"]) in deeper)]
+        raise ConfigError("\n".join(_describe(err, path, lines) for err in errors)) from None
+    config = _resolve_paths(config, path.parent)
+    return LoadedConfig(config, path, lines, env_refs)
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    """Relative state and feed paths are relative to the config file, not the cwd."""
+    state = config.state if config.state.is_absolute() else base / config.state
+    feeds = tuple(
+        feed if _is_url(feed.url) or Path(feed.url).is_absolute()
+        else feed.model_copy(update={"url": str(base / feed.url)})
+        for feed in config.feeds
+    )
+    return config.model_copy(update={"state": state, "feeds": feeds})
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def _environment(path: Path, environ: Mapping[str, str] | None) -> dict[str, str]:
+    from dotenv import dotenv_values
+
+    env: dict[str, str] = {}
+    dotenv = path.parent / ".env"
+    if dotenv.is_file():
+        env.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return env
+
+
+def _build(node: yaml.Node, loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
+           env_refs: dict[tuple[Any, ...], str], env: Mapping[str, str], path: Path) -> Any:
+    lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ConfigError(_where(path, key_node.start_mark.line + 1)
+                                  + "keys must be plain words — fix: unquote or simplify it")
+            key = key_node.value
+            if key in out:
+                raise ConfigError(_where(path, key_node.start_mark.line + 1)
+                                  + f"key {key!r} appears twice — fix: keep one")
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, (*loc, key), lines, env_refs, env, path)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(item, (*loc, i), lines, env_refs, env, path)
+                for i, item in enumerate(node.value)]
+    value = yaml.SafeLoader("").construct_object(node)
+    if isinstance(value, str) and "${" in value:
+        value = _interpolate(value, loc, lines[loc], env_refs, env, path)
+    return value
+
+
+def _interpolate(value: str, loc: tuple[Any, ...], line: int,
+                 env_refs: dict[tuple[Any, ...], str], env: Mapping[str, str],
+                 path: Path) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        env_refs[loc] = name
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        raise ConfigError(_where(path, line) + f"environment variable {name} is not set — "
+                          f"fix: export {name}=... or add it to {path.parent / '.env'}")
+
+    return _ENV_REF.sub(replace, value)
+
+
+def _line_for(lines: Mapping[tuple[Any, ...], int], loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest YAML node on the error's path (pydantic adds union tags)."""
+    best: tuple[Any, ...] = ()
+    current: tuple[Any, ...] = ()
+    for part in loc:
+        if (*current, part) in lines:
+            current = (*current, part)
+            best = current
+    return lines.get(best)
+
+
+def _where(path: Path, line: int | None) -> str:
+    return f"{path}:{line}: " if line else f"{path}: "
+
+
+def _dotted(loc: tuple[Any, ...], lines: Mapping[tuple[Any, ...], int]) -> str:
+    parts: list[str] = []
+    current: tuple[Any, ...] = ()
+    for part in loc:
+        if (*current, part) not in lines and not (isinstance(part, str) and part == loc[-1]):
+            continue  # a discriminator tag such as 'twitter' added by pydantic
+        current = (*current, part)
+        parts.append(f"[{part}]" if isinstance(part, int) else f".{part}")
+    return "".join(parts).lstrip(".")
+
+
+_FIXES = {
+    "missing": "add it",
+    "extra_forbidden": "remove it or fix its spelling",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "bool_parsing": "write true or false",
+    "bool_type": "write true or false",
+    "string_type": "write it as text",
+    "greater_than_equal": "raise it",
+    "less_than_equal": "lower it",
+    "too_short": "add at least one entry",
+    "union_tag_invalid": "use platform: twitter or platform: facebook",
+    "union_tag_not_found": "add platform: twitter or platform: facebook",
+    "string_pattern_mismatch": "use the documented format",
+}
+
+_ALLOWED_KEYS: dict[str, list[str]] = {
+    "": list(Config.model_fields),
+    "feeds": list(FeedConfig.model_fields),
+    "twitter": list(TwitterAccount.model_fields),
+    "facebook": list(FacebookAccount.model_fields),
+}
+
+
+def _describe(err: Any, path: Path, lines: Mapping[tuple[Any, ...], int]) -> str:
+    loc = tuple(err["loc"])
+    where = _where(path, _line_for(lines, loc))
+    field = _dotted(loc, lines) or "(top level)"
+    kind = err["type"]
+    message = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        section = "feeds" if loc[:1] == ("feeds",) else ""
+        if loc[:1] == ("accounts",) and len(loc) > 2:
+            section = str(loc[2])
+        hint = _close(key, _ALLOWED_KEYS.get(section, []))
+        parent = _dotted(loc, lines).rpartition(".")[0] or "the top level"
+        return f"{where}unknown key {key!r} in {parent}" \
+               f"{hint} — fix: remove it or fix its spelling"
+    if kind == "value_error" or kind == "assertion_error":
+        return f"{where}{field}: {message}"
+    if kind == "string_pattern_mismatch":
+        message = _PATTERN_HELP.get(str(loc[-1]), message)
+        return f"{where}{field}: {message}"
+    fix = _FIXES.get(kind, "see config/syndicator.example.yaml")
+    return f"{where}{field}: {message.lower()} — fix: {fix}"
+
+
+_PATTERN_HELP = {
+    "name": "feed names may use letters, digits, '.', '_' and '-' only",
+    "page_id": "page_id is the numeric id of the Page, in quotes, e.g. \"1234567890\"",
+    "graph_version": "graph_version looks like \"v26.0\"",
+}
+
+
+def _close(word: str, choices: list[str]) -> str:
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""

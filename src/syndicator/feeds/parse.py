@@ -1,0 +1,197 @@
+"""feedparser output -> ``Article``s, with every real-world oddity normalised here."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from syndicator.errors import FeedError
+from syndicator.models import Article
+
+log = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r"""\b(src|width|height)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
+                   re.IGNORECASE)
+_TITLE_FROM_TEXT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    articles: list[Article]
+    warning: str | None  # set when the feed was malformed but still yielded entries
+
+
+def parse_feed(feed: str, content: bytes, *, url: str, content_type: str | None = None
+               ) -> ParsedFeed:
+    """Parse bytes with feedparser; a malformed feed with entries is used with a warning."""
+    import feedparser
+
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False)
+    entries = parsed.get("entries") or []
+    # a missing or overridden content type is no defect of the feed itself
+    harmless = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    problem = _bozo_reason(parsed) if parsed.get("bozo") and not isinstance(
+        parsed.get("bozo_exception"), harmless) else None
+    if not entries:
+        if problem:
+            raise FeedError(feed, f"not a usable feed: {problem} — fix: check that the url "
+                                  "points at the RSS/Atom feed, not a web page")
+        if not parsed.get("version"):
+            raise FeedError(feed, "not an RSS or Atom feed (no feed elements found) — fix: "
+                                  "point url at the site's feed, e.g. /feed/ or /rss")
+    base = url if url.startswith(("http://", "https://")) else ""
+    articles = [a for a in (_article(feed, e, base) for e in entries) if a is not None]
+    feed_title = parsed.get("feed", {}).get("title")
+    return ParsedFeed(feed_title, articles,
+                      f"malformed feed ({problem}); used the {len(articles)} entries found"
+                      if problem and articles else None)
+
+
+def _bozo_reason(parsed: Any) -> str:
+    exc = parsed.get("bozo_exception")
+    text = str(exc) if exc is not None else "unknown problem"
+    return text.splitlines()[0][:200]
+
+
+def _article(feed: str, entry: Any, base: str) -> Article | None:
+    link = _link(entry, base)
+    guid = (entry.get("id") or "").strip() or None
+    content_html = _content(entry)
+    summary = entry.get("summary") or None
+    title = _title(entry.get("title"), content_html or summary)
+    if not link and not guid and not title:
+        return None
+    published = _published(entry)
+    stable_id = guid or link or _fingerprint(title, published)
+    return Article(
+        id=stable_id,
+        feed=feed,
+        title=title,
+        link=link or (guid if guid and guid.startswith(("http://", "https://")) else ""),
+        published=published,
+        author=(entry.get("author") or "").strip() or None,
+        categories=_categories(entry),
+        content_html=content_html,
+        summary=summary,
+        image=_image(entry, content_html or summary or "", link or base),
+        guid=guid,
+    )
+
+
+def _link(entry: Any, base: str) -> str:
+    link = (entry.get("link") or "").strip()
+    if not link:
+        for candidate in entry.get("links") or []:
+            if candidate.get("rel") in (None, "alternate") and candidate.get("href"):
+                link = candidate["href"].strip()
+                break
+    if link and base and not link.startswith(("http://", "https://")):
+        link = urljoin(base, link)
+    return link
+
+
+def _content(entry: Any) -> str | None:
+    """The richest body: feed content if longer than the summary (Mastodon puts alt text there)."""
+    best = ""
+    for part in entry.get("content") or []:
+        value = part.get("value") or ""
+        if len(value) > len(best):
+            best = value
+    summary = entry.get("summary") or ""
+    if len(_plain(best)) < len(_plain(summary)):
+        return None
+    return best or None
+
+
+def _plain(text: str) -> str:
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+
+
+def _title(raw: str | None, body: str | None) -> str:
+    """Decode entities (twice-escaped ones too) and drop markup; fall back to the text."""
+    title = raw or ""
+    for _ in range(2):
+        if "&" not in title:
+            break
+        if not _ENTITY.search(title):
+            break
+        title = html.unescape(title)
+    title = _SPACE.sub(" ", _TAG.sub("", title)).strip()
+    if title or not body:
+        return title
+    text = _plain(body).replace("\ufffc", "").strip()
+    if len(text) <= _TITLE_FROM_TEXT:
+        return text
+    cut = text[:_TITLE_FROM_TEXT].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _published(entry: Any) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    for key in ("published", "updated"):
+        raw = entry.get(key)
+        if raw:
+            try:
+                return datetime.fromisoformat(raw.strip()).astimezone(UTC) \
+                    if "+" in raw or raw.strip().endswith("Z") \
+                    else datetime.fromisoformat(raw.strip()).replace(tzinfo=UTC)
+            except ValueError:
+                continue
+    return None
+
+
+def _categories(entry: Any) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for tag in entry.get("tags") or []:
+        term = html.unescape((tag.get("term") or tag.get("label") or "").strip())
+        if term and term.lower() not in {t.lower() for t in seen}:
+            seen[term] = None
+    return tuple(seen)
+
+
+def _image(entry: Any, body: str, base: str) -> str | None:
+    for media in entry.get("media_content") or []:
+        url = media.get("url")
+        if url and (media.get("medium") == "image"
+                    or (media.get("type") or "").startswith("image/")
+                    or re.search(r"\.(jpe?g|png|gif|webp)(\?|$)", url, re.I)):
+            return urljoin(base, url) if base else url
+    for thumb in entry.get("media_thumbnail") or []:
+        if thumb.get("url"):
+            return urljoin(base, thumb["url"]) if base else thumb["url"]
+    for enclosure in entry.get("enclosures") or []:
+        if (enclosure.get("type") or "").startswith("image/") and enclosure.get("href"):
+            return urljoin(base, enclosure["href"]) if base else enclosure["href"]
+    for tag in _IMG.findall(body):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4)
+                 for m in _ATTR.finditer(tag)}
+        src = attrs.get("src")
+        if not src or src.startswith("data:"):
+            continue
+        if attrs.get("width") in ("0", "1") or attrs.get("height") in ("0", "1"):
+            continue  # a tracking pixel, not a picture
+        return urljoin(base, src) if base else src
+    return None
+
+
+def _fingerprint(title: str, published: datetime | None) -> str:
+    raw = f"{title}\x00{published.isoformat() if published else ''}"
+    return "sha1:" + hashlib.sha1(raw.encode("utf-8")).hexdigest()

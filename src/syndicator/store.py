@@ -1,0 +1,614 @@
+"""SQLite state: feeds, articles seen, and the outbox of deliveries. All SQL lives here.
+
+The outbox is a state machine (docs/design.md has the diagram):
+
+    queued ─claim─► sending ─► sent
+       ▲               ├──────► waiting(due_at) ─► (claimable again)
+       │               ├──────► unknown ─reconcile─► sent | queued
+       │               └──────► failed | skipped
+       └──── retry ────────────────┘
+
+An attempt is committed *before* the request goes out and its outcome after, so a
+crash between the two leaves a row in ``sending`` that start-up turns into ``unknown``:
+it is reconciled against the platform, never blindly resent and never forgotten.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from syndicator.errors import StateError
+from syndicator.models import Article, Platform, Post
+
+_TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_initial", """
+        CREATE TABLE feeds (
+            name TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            first_poll_at TEXT,
+            last_poll_at TEXT,
+            last_ok_at TEXT,
+            last_status TEXT,
+            last_error TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            items INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed TEXT NOT NULL,
+            key TEXT NOT NULL,
+            link_key TEXT NOT NULL,
+            link TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            seen_at TEXT NOT NULL,
+            queued INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (feed, key)
+        );
+        CREATE INDEX articles_by_link ON articles (feed, link_key);
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            account TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            link_key TEXT NOT NULL,
+            text TEXT NOT NULL,
+            weighted_length INTEGER NOT NULL,
+            link TEXT,
+            reply_text TEXT,
+            media TEXT NOT NULL DEFAULT '[]',
+            status TEXT NOT NULL DEFAULT 'queued',
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_until TEXT,
+            remote_id TEXT,
+            remote_url TEXT,
+            last_error TEXT,
+            sent_at TEXT,
+            UNIQUE (account, link_key)
+        );
+        CREATE INDEX deliveries_due ON deliveries (status, due_at);
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            outcome TEXT,
+            error TEXT,
+            remote_id TEXT
+        );
+        CREATE INDEX attempts_by_delivery ON attempts (delivery_id);
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY,
+            paused_until TEXT,
+            pause_reason TEXT,
+            pause_fingerprint TEXT,
+            last_post_at TEXT
+        );
+    """),
+]
+
+ACTIVE = ("queued", "waiting", "sending", "unknown")
+_TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+def ts(moment: datetime) -> str:
+    """Fixed-width UTC text so that SQL string comparison is time comparison."""
+    return moment.astimezone(UTC).strftime(_TS_FORMAT)
+
+
+def parse_ts(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    return datetime.strptime(text, _TS_FORMAT).replace(tzinfo=UTC)
+
+
+def link_key(url: str) -> str:
+    """The identity of an article's URL: scheme-less, lower-case host, no tracking or fragment.
+
+    Two guids that point at the same link are the same article for dedupe purposes.
+    """
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not k.lower().startswith(_TRACKING_PREFIXES)))
+    path = parts.path.rstrip("/") or "/"
+    if not host:  # a guid-like link without a host; keep it as it is
+        return url.strip()
+    return urlunsplit(("", host, path, query, ""))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    first_poll_at: datetime | None
+    last_poll_at: datetime | None
+    last_ok_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    consecutive_failures: int
+    items: int
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: int
+    article_id: int
+    account: str
+    platform: Platform
+    text: str
+    weighted_length: int
+    link: str | None
+    reply_text: str | None
+    media: tuple[str, ...]
+    status: str
+    created_at: datetime
+    due_at: datetime
+    attempts: int
+    remote_id: str | None
+    remote_url: str | None
+    last_error: str | None
+    sent_at: datetime | None
+    article_link: str
+    article_title: str
+    feed: str
+
+    @property
+    def post(self) -> Post:
+        return Post(account=self.account, platform=self.platform, text=self.text,
+                    weighted_length=self.weighted_length, link=self.link,
+                    reply_text=self.reply_text, media=self.media)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    name: str
+    paused_until: datetime | None
+    pause_reason: str | None
+    pause_fingerprint: str | None
+    last_post_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article seen for the first time; ``posts`` empty means seen but not posted."""
+
+    article: Article
+    posts: Sequence[Post] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRecord:
+    id: int
+    delivery_id: int
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str | None
+    error: str | None
+    remote_id: str | None
+
+
+_DELIVERY_COLUMNS = """
+    d.id, d.article_id, d.account, d.platform, d.text, d.weighted_length, d.link,
+    d.reply_text, d.media, d.status, d.created_at, d.due_at, d.attempts, d.remote_id,
+    d.remote_url, d.last_error, d.sent_at, a.link, a.title, a.feed
+"""
+
+
+def _delivery(row: sqlite3.Row) -> Delivery:
+    return Delivery(
+        id=row[0], article_id=row[1], account=row[2], platform=Platform(row[3]), text=row[4],
+        weighted_length=row[5], link=row[6], reply_text=row[7],
+        media=tuple(json.loads(row[8])), status=row[9], created_at=parse_ts(row[10]),  # type: ignore[arg-type]
+        due_at=parse_ts(row[11]), attempts=row[12], remote_id=row[13],  # type: ignore[arg-type]
+        remote_url=row[14], last_error=row[15], sent_at=parse_ts(row[16]),
+        article_link=row[17], article_title=row[18], feed=row[19],
+    )
+
+
+class Store:
+    """The state database; one connection per thread, WAL so readers never block writers."""
+
+    def __init__(self, path: Path | str, *, scratch_of: Path | None = None) -> None:
+        self.path = Path(path) if path != ":scratch:" else None
+        self._uri: str
+        if scratch_of is not None or path == ":scratch:":
+            # dry-run: an in-memory copy of the real state, shared by this process' threads
+            self._uri = f"file:syndicator-scratch-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            assert self.path is not None
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StateError(f"cannot create the state directory {self.path.parent}: "
+                                 f"{exc.strerror} — fix: change `state:` in the config") from None
+            self._uri = self.path.resolve().as_uri()
+        self._local = threading.local()
+        self._keepalive = self._connect()  # keeps a shared in-memory database alive
+        if scratch_of is not None and scratch_of.exists():
+            source = sqlite3.connect(f"{scratch_of.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                source.backup(self._keepalive)
+            finally:
+                source.close()
+        self.migrate()
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self._uri, uri=True, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            if "mode=memory" not in self._uri:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA busy_timeout = 30000")
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open the state database {self.path}: {exc} — fix: "
+                             "check the `state:` path and its permissions") from None
+        return conn
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        self._keepalive.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock up front, so two processes serialise cleanly."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- schema ---------------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in one transaction with its bookkeeping row."""
+        conn = self._conn
+        conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                     "applied_at TEXT NOT NULL)")
+        done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+        applied = []
+        for name, sql in MIGRATIONS:
+            if name in done:
+                continue
+            with self._tx() as tx:
+                if tx.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                    continue
+                for statement in filter(str.strip, sql.split(";")):
+                    tx.execute(statement)
+                tx.execute("INSERT INTO migrations VALUES (?, ?)", (name, ts(datetime.now(UTC))))
+            applied.append(name)
+        return applied
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed_state(self, name: str) -> FeedState | None:
+        row = self._conn.execute(
+            "SELECT name, url, etag, last_modified, first_poll_at, last_poll_at, last_ok_at, "
+            "last_status, last_error, consecutive_failures, items FROM feeds WHERE name = ?",
+            (name,)).fetchone()
+        if row is None:
+            return None
+        return FeedState(row[0], row[1], row[2], row[3], parse_ts(row[4]), parse_ts(row[5]),
+                         parse_ts(row[6]), row[7], row[8], row[9], row[10])
+
+    def feed_states(self) -> list[FeedState]:
+        names = [r[0] for r in self._conn.execute("SELECT name FROM feeds ORDER BY name")]
+        return [s for s in map(self.feed_state, names) if s is not None]
+
+    def record_not_modified(self, name: str, url: str, now: datetime) -> None:
+        with self._tx() as tx:
+            self._ensure_feed(tx, name, url)
+            tx.execute("UPDATE feeds SET last_poll_at = ?, last_ok_at = ?, last_status = ?, "
+                       "last_error = NULL, consecutive_failures = 0 WHERE name = ?",
+                       (ts(now), ts(now), "not modified", name))
+
+    def record_feed_error(self, name: str, url: str, error: str, now: datetime) -> int:
+        """Returns the number of consecutive failures, for backoff."""
+        with self._tx() as tx:
+            self._ensure_feed(tx, name, url)
+            tx.execute("UPDATE feeds SET last_poll_at = ?, last_status = 'error', "
+                       "last_error = ?, consecutive_failures = consecutive_failures + 1 "
+                       "WHERE name = ?", (ts(now), error, name))
+            return int(tx.execute("SELECT consecutive_failures FROM feeds WHERE name = ?",
+                                  (name,)).fetchone()[0])
+
+    @staticmethod
+    def _ensure_feed(tx: sqlite3.Connection, name: str, url: str) -> None:
+        tx.execute("INSERT INTO feeds (name, url) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
+                   "SET url = excluded.url", (name, url))
+
+    def unseen(self, feed: str, articles: Iterable[Article]) -> list[Article]:
+        """The articles of this feed not seen before, by stable id or by link."""
+        articles = list(articles)
+        if not articles:
+            return []
+        conn = self._conn
+        keys = {r[0] for r in _chunked_in(conn, "SELECT key FROM articles WHERE feed = ? AND "
+                                                "key IN ({})", feed, [a.id for a in articles])}
+        links = {r[0] for r in _chunked_in(conn, "SELECT link_key FROM articles WHERE feed = ? "
+                                                 "AND link_key IN ({})", feed,
+                                           [link_key(a.link) for a in articles if a.link])}
+        fresh: list[Article] = []
+        batch_keys: set[str] = set()
+        for article in articles:
+            lk = link_key(article.link) if article.link else None
+            if article.id in keys or (lk and lk in links) or article.id in batch_keys:
+                continue
+            batch_keys.add(article.id)
+            if lk:
+                links.add(lk)
+            fresh.append(article)
+        return fresh
+
+    def save_poll(self, feed: str, url: str, *, etag: str | None, last_modified: str | None,
+                  items: int, new: Sequence[NewArticle], now: datetime,
+                  due_at: datetime | None = None) -> int:
+        """Record one successful poll and its new articles and deliveries in one transaction.
+
+        Returns the number of deliveries queued (a delivery that would repeat one already
+        queued for the same account and link is ignored: that is the dedupe).
+        """
+        queued = 0
+        stamp = ts(now)
+        with self._tx() as tx:
+            self._ensure_feed(tx, feed, url)
+            tx.execute("UPDATE feeds SET etag = ?, last_modified = ?, "
+                       "first_poll_at = COALESCE(first_poll_at, ?), last_poll_at = ?, "
+                       "last_ok_at = ?, last_status = 'ok', last_error = NULL, "
+                       "consecutive_failures = 0, items = ? WHERE name = ?",
+                       (etag, last_modified, stamp, stamp, stamp, items, feed))
+            for entry in new:
+                article = entry.article
+                lk = link_key(article.link) if article.link else article.id
+                cur = tx.execute(
+                    "INSERT INTO articles (feed, key, link_key, link, title, published, seen_at, "
+                    "queued) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (feed, key) DO NOTHING",
+                    (feed, article.id, lk, article.link, article.title,
+                     ts(article.published) if article.published else None, stamp,
+                     1 if entry.posts else 0))
+                if cur.rowcount == 0:
+                    continue
+                article_id = cur.lastrowid
+                for post in entry.posts:
+                    cur = tx.execute(
+                        "INSERT INTO deliveries (article_id, account, platform, link_key, text, "
+                        "weighted_length, link, reply_text, media, created_at, due_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (account, link_key) DO NOTHING",
+                        (article_id, post.account, str(post.platform), lk, post.text,
+                         post.weighted_length, post.link, post.reply_text,
+                         json.dumps(list(post.media)), stamp, ts(due_at or now)))
+                    queued += cur.rowcount
+        return queued
+
+    # -- outbox -----------------------------------------------------------------------------
+
+    def claim_due(self, worker: str, now: datetime, *, accounts: Sequence[str],
+                  lease: timedelta = timedelta(minutes=5), limit: int = 1) -> list[Delivery]:
+        """Lease up to ``limit`` due deliveries of these accounts, oldest article first.
+
+        The claim and the attempt row are committed before anything is sent.
+        """
+        if not accounts:
+            return []
+        marks = ",".join("?" * len(accounts))
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT d.id FROM deliveries d JOIN articles a ON a.id = d.article_id "
+                f"WHERE d.status IN ('queued', 'waiting') AND d.due_at <= ? "
+                f"AND d.account IN ({marks}) "
+                f"ORDER BY COALESCE(a.published, a.seen_at), d.id LIMIT ?",
+                (ts(now), *accounts, limit)).fetchall()
+            ids = [r[0] for r in rows]
+            for delivery_id in ids:
+                tx.execute("UPDATE deliveries SET status = 'sending', lease_owner = ?, "
+                           "lease_until = ?, attempts = attempts + 1 WHERE id = ?",
+                           (worker, ts(now + lease), delivery_id))
+                tx.execute("INSERT INTO attempts (delivery_id, started_at) VALUES (?, ?)",
+                           (delivery_id, ts(now)))
+        return [d for d in map(self.delivery, ids) if d is not None]
+
+    def claim_unknown(self, worker: str, now: datetime, *, accounts: Sequence[str],
+                      settle: timedelta, lease: timedelta = timedelta(minutes=5),
+                      limit: int = 5) -> list[Delivery]:
+        """Lease ``unknown`` deliveries whose last attempt is older than ``settle``."""
+        if not accounts:
+            return []
+        marks = ",".join("?" * len(accounts))
+        with self._tx() as tx:
+            rows = tx.execute(
+                f"SELECT id FROM deliveries WHERE status = 'unknown' AND due_at <= ? "
+                f"AND account IN ({marks}) ORDER BY id LIMIT ?",
+                (ts(now - settle), *accounts, limit)).fetchall()
+            ids = [r[0] for r in rows]
+            for delivery_id in ids:
+                tx.execute("UPDATE deliveries SET status = 'reconciling', lease_owner = ?, "
+                           "lease_until = ? WHERE id = ?", (worker, ts(now + lease), delivery_id))
+        return [d for d in map(self.delivery, ids) if d is not None]
+
+    def last_attempt_started(self, delivery_id: int) -> datetime | None:
+        row = self._conn.execute("SELECT MIN(started_at) FROM attempts WHERE delivery_id = ?",
+                                 (delivery_id,)).fetchone()
+        return parse_ts(row[0]) if row else None
+
+    def finish(self, delivery_id: int, *, status: str, now: datetime, outcome: str,
+               error: str | None = None, remote_id: str | None = None,
+               remote_url: str | None = None, due_at: datetime | None = None,
+               count_attempt: bool = True) -> None:
+        """Record the outcome of the open attempt and move the delivery to ``status``."""
+        with self._tx() as tx:
+            tx.execute(
+                "UPDATE deliveries SET status = ?, lease_owner = NULL, lease_until = NULL, "
+                "last_error = ?, remote_id = COALESCE(?, remote_id), "
+                "remote_url = COALESCE(?, remote_url), due_at = COALESCE(?, due_at), "
+                "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+                (status, error, remote_id, remote_url, ts(due_at) if due_at else None, status,
+                 ts(now), delivery_id))
+            if status == "queued" and not count_attempt:
+                tx.execute("UPDATE deliveries SET attempts = MAX(attempts - 1, 0) WHERE id = ?",
+                           (delivery_id,))
+            open_attempt = tx.execute(
+                "SELECT id FROM attempts WHERE delivery_id = ? AND finished_at IS NULL "
+                "ORDER BY id DESC LIMIT 1", (delivery_id,)).fetchone()
+            if open_attempt is not None:
+                tx.execute("UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, "
+                           "remote_id = ? WHERE id = ?",
+                           (ts(now), outcome, error, remote_id, open_attempt[0]))
+            else:
+                tx.execute("INSERT INTO attempts (delivery_id, started_at, finished_at, outcome, "
+                           "error, remote_id) VALUES (?, ?, ?, ?, ?, ?)",
+                           (delivery_id, ts(now), ts(now), outcome, error, remote_id))
+            if status == "sent":
+                account = tx.execute("SELECT account FROM deliveries WHERE id = ?",
+                                     (delivery_id,)).fetchone()[0]
+                self._touch_account(tx, account)
+                tx.execute("UPDATE accounts SET last_post_at = ? WHERE name = ?",
+                           (ts(now), account))
+
+    def recover_interrupted(self, now: datetime, *, only_expired: bool) -> int:
+        """Deliveries left in ``sending``/``reconciling`` by a dead process become ``unknown``."""
+        with self._tx() as tx:
+            where = "status IN ('sending', 'reconciling')"
+            args: tuple[str, ...] = ()
+            if only_expired:
+                where += " AND lease_until <= ?"
+                args = (ts(now),)
+            rows = tx.execute(f"SELECT id, status FROM deliveries WHERE {where}", args).fetchall()
+            for delivery_id, status in rows:
+                tx.execute("UPDATE deliveries SET status = 'unknown', lease_owner = NULL, "
+                           "lease_until = NULL, due_at = ?, last_error = ? WHERE id = ?",
+                           (ts(now), "interrupted while sending; will check the platform "
+                            "before any resend", delivery_id))
+                if status == "sending":
+                    tx.execute("UPDATE attempts SET finished_at = ?, outcome = 'interrupted' "
+                               "WHERE delivery_id = ? AND finished_at IS NULL",
+                               (ts(now), delivery_id))
+            return len(rows)
+
+    def delivery(self, delivery_id: int) -> Delivery | None:
+        row = self._conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN articles a ON a.id = d.article_id "
+            "WHERE d.id = ?", (delivery_id,)).fetchone()
+        return _delivery(row) if row else None
+
+    def deliveries(self, *, statuses: Sequence[str] | None = None, account: str | None = None,
+                   feed: str | None = None, limit: int = 50,
+                   newest_first: bool = True) -> list[Delivery]:
+        where, args = ["1 = 1"], []
+        if statuses:
+            where.append(f"d.status IN ({','.join('?' * len(statuses))})")
+            args.extend(statuses)
+        if account:
+            where.append("d.account = ?")
+            args.append(account)
+        if feed:
+            where.append("a.feed = ?")
+            args.append(feed)
+        order = "DESC" if newest_first else "ASC"
+        rows = self._conn.execute(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN articles a ON a.id = d.article_id "
+            f"WHERE {' AND '.join(where)} ORDER BY COALESCE(d.sent_at, d.created_at) {order}, "
+            f"d.id {order} LIMIT ?", (*args, limit)).fetchall()
+        return [_delivery(r) for r in rows]
+
+    def attempts(self, delivery_id: int) -> list[AttemptRecord]:
+        rows = self._conn.execute(
+            "SELECT id, delivery_id, started_at, finished_at, outcome, error, remote_id "
+            "FROM attempts WHERE delivery_id = ? ORDER BY id", (delivery_id,)).fetchall()
+        return [AttemptRecord(r[0], r[1], parse_ts(r[2]), parse_ts(r[3]), r[4], r[5], r[6])  # type: ignore[arg-type]
+                for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        return {row[0]: row[1] for row in self._conn.execute(
+            "SELECT status, COUNT(*) FROM deliveries GROUP BY status")}
+
+    def requeue(self, delivery_id: int, now: datetime, *, statuses: Sequence[str]) -> bool:
+        """Operator retry: put a failed/skipped delivery back in the queue."""
+        with self._tx() as tx:
+            cur = tx.execute(
+                f"UPDATE deliveries SET status = 'queued', due_at = ?, last_error = NULL "
+                f"WHERE id = ? AND status IN ({','.join('?' * len(statuses))})",
+                (ts(now), delivery_id, *statuses))
+            return cur.rowcount == 1
+
+    def skip(self, delivery_id: int, now: datetime) -> bool:
+        with self._tx() as tx:
+            cur = tx.execute("UPDATE deliveries SET status = 'skipped', last_error = ? "
+                             "WHERE id = ? AND status IN ('queued', 'waiting', 'failed')",
+                             (f"skipped by operator at {ts(now)}", delivery_id))
+            return cur.rowcount == 1
+
+    # -- accounts ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _touch_account(tx: sqlite3.Connection, name: str) -> None:
+        tx.execute("INSERT INTO accounts (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
+                   (name,))
+
+    def account_state(self, name: str) -> AccountState:
+        row = self._conn.execute("SELECT name, paused_until, pause_reason, pause_fingerprint, "
+                                 "last_post_at FROM accounts WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return AccountState(name, None, None, None, None)
+        return AccountState(row[0], parse_ts(row[1]), row[2], row[3], parse_ts(row[4]))
+
+    def pause_account(self, name: str, *, until: datetime | None, reason: str,
+                      fingerprint: str | None = None) -> None:
+        """``until`` None pauses until a human fixes it (check passes or the config changes)."""
+        with self._tx() as tx:
+            self._touch_account(tx, name)
+            tx.execute("UPDATE accounts SET paused_until = ?, pause_reason = ?, "
+                       "pause_fingerprint = ? WHERE name = ?",
+                       (ts(until) if until else "9999-12-31T00:00:00.000000Z", reason,
+                        fingerprint, name))
+
+    def resume_account(self, name: str) -> None:
+        with self._tx() as tx:
+            tx.execute("UPDATE accounts SET paused_until = NULL, pause_reason = NULL, "
+                       "pause_fingerprint = NULL WHERE name = ?", (name,))
+
+    def articles_count(self, feed: str | None = None) -> int:
+        if feed:
+            return int(self._conn.execute("SELECT COUNT(*) FROM articles WHERE feed = ?",
+                                          (feed,)).fetchone()[0])
+        return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+
+def _chunked_in(conn: sqlite3.Connection, sql: str, feed: str,
+                values: Sequence[str]) -> Iterator[sqlite3.Row]:
+    for start in range(0, len(values), 500):
+        chunk = values[start:start + 500]
+        yield from conn.execute(sql.format(",".join("?" * len(chunk))), (feed, *chunk))
