@@ -19,7 +19,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -498,16 +498,19 @@ class Store:
                 tx.execute("UPDATE accounts SET last_post_at = ? WHERE name = ?",
                            (ts(now), account))
 
-    def recover_interrupted(self, now: datetime, *, only_expired: bool) -> int:
-        """Deliveries left in ``sending``/``reconciling`` by a dead process become ``unknown``."""
+    def recover_interrupted(self, now: datetime, *, is_dead: Callable[[str], bool]) -> int:
+        """Deliveries left in ``sending``/``reconciling`` by a dead worker become ``unknown``.
+
+        A worker is dead when ``is_dead(owner)`` says so or its lease has expired.
+        """
         with self._tx() as tx:
-            where = "status IN ('sending', 'reconciling')"
-            args: tuple[str, ...] = ()
-            if only_expired:
-                where += " AND lease_until <= ?"
-                args = (ts(now),)
-            rows = tx.execute(f"SELECT id, status FROM deliveries WHERE {where}", args).fetchall()
-            for delivery_id, status in rows:
+            rows = tx.execute("SELECT id, status, lease_owner, lease_until FROM deliveries "
+                              "WHERE status IN ('sending', 'reconciling')").fetchall()
+            recovered = 0
+            for delivery_id, status, owner, lease_until in rows:
+                if not (owner is None or is_dead(owner) or (lease_until or "") <= ts(now)):
+                    continue
+                recovered += 1
                 tx.execute("UPDATE deliveries SET status = 'unknown', lease_owner = NULL, "
                            "lease_until = NULL, due_at = ?, last_error = ? WHERE id = ?",
                            (ts(now), "interrupted while sending; will check the platform "
@@ -516,7 +519,7 @@ class Store:
                     tx.execute("UPDATE attempts SET finished_at = ?, outcome = 'interrupted' "
                                "WHERE delivery_id = ? AND finished_at IS NULL",
                                (ts(now), delivery_id))
-            return len(rows)
+            return recovered
 
     def delivery(self, delivery_id: int) -> Delivery | None:
         row = self._conn.execute(

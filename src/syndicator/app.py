@@ -1,0 +1,149 @@
+"""The composition root: the one place that turns config into concrete adapters."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from syndicator.config import Config, FacebookAccount, LoadedConfig, TwitterAccount
+from syndicator.errors import ConfigError
+from syndicator.logs import SECRETS
+from syndicator.pipeline import AccountSetup, Clock, Pipeline, utc_now
+from syndicator.store import Store
+
+if TYPE_CHECKING:
+    from syndicator.compose import ComposeSettings
+    from syndicator.platforms.base import Publisher
+
+WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class App:
+    loaded: LoadedConfig
+    store: Store
+    pipeline: Pipeline
+    dry_run: bool
+
+    @property
+    def config(self) -> Config:
+        return self.loaded.config
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def register_secrets(config: Config) -> None:
+    """Tell the log redactor every secret before anything can log it."""
+    SECRETS.add(secret.get_secret_value() for account in config.accounts.values()
+                for secret in account.secrets.values())
+
+
+def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
+              clock: Clock = utc_now) -> App:
+    config = loaded.config
+    register_secrets(config)
+    dry = config.dry_run if dry_run is None else dry_run
+    accounts = {name: account_setup(loaded, name) for name in config.accounts}
+    if dry:
+        # a scratch copy of the real state: everything behaves as live, nothing persists
+        store = Store(":scratch:", scratch_of=config.state)
+    else:
+        for name in config.accounts:
+            loaded.require_credentials(name)
+        store = Store(config.state)
+    publishers = build_publishers(config, dry_run=dry, clock=clock)
+    pipeline = Pipeline(store, accounts=accounts, publishers=publishers, clock=clock,
+                        worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),
+                        max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent)
+    return App(loaded, store, pipeline, dry)
+
+
+def build_publishers(config: Config, *, dry_run: bool, clock: Clock) -> dict[str, Publisher]:
+    publishers: dict[str, Publisher] = {}
+    for name, account in config.accounts.items():
+        if dry_run:
+            from syndicator.platforms.dryrun import DryRunPublisher
+
+            publishers[name] = DryRunPublisher(name)
+        elif isinstance(account, TwitterAccount):
+            from syndicator.platforms.twitter import TwitterPublisher
+
+            publishers[name] = TwitterPublisher(
+                name,
+                consumer_key=account.consumer_key.get_secret_value(),
+                consumer_secret=account.consumer_secret.get_secret_value(),
+                access_token=account.access_token.get_secret_value(),
+                access_token_secret=account.access_token_secret.get_secret_value(),
+                api_url=account.api_url, timeout=account.timeout.total_seconds(), clock=clock)
+        else:
+            from syndicator.platforms.facebook import FacebookPublisher
+
+            publishers[name] = FacebookPublisher(
+                name, page_id=account.page_id,
+                access_token=account.access_token.get_secret_value(),
+                graph_url=account.graph_url, graph_version=account.graph_version,
+                timeout=account.timeout.total_seconds(), clock=clock)
+    return publishers
+
+
+def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
+    account = loaded.config.accounts[name]
+    try:
+        compose = compose_settings(name, account)
+    except ConfigError as exc:
+        line = loaded.line_of("accounts", name, "template")
+        raise ConfigError(f"{loaded.path}:{line}: {exc}" if line else str(exc)) from None
+    return AccountSetup(name=name, compose=compose, spacing=account.spacing,
+                        fingerprint=fingerprint(account))
+
+
+def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
+    """Changes whenever the account's settings or secrets change (a paused account resumes)."""
+    digest = hashlib.sha256(account.model_dump_json().encode())
+    for secret in account.secrets.values():
+        digest.update(b"\0" + secret.get_secret_value().encode())
+    return digest.hexdigest()[:16]
+
+
+def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> ComposeSettings:
+    from syndicator.compose import ComposeSettings, compile_template
+    from syndicator.models import Platform
+
+    if account.template is not None:
+        compile_template(account.template, account=name)  # fail at start-up, not at post time
+    if isinstance(account, TwitterAccount):
+        return ComposeSettings(
+            platform=Platform.TWITTER, template=account.template,
+            max_length=account.max_length,
+            hashtags=2 if account.hashtags is None else account.hashtags,
+            hashtag_map=dict(account.hashtag_map),
+            hashtag_stoplist=frozenset(t.lower() for t in account.hashtag_stoplist),
+            link=account.link, utm=dict(account.utm))
+    return ComposeSettings(
+        platform=Platform.FACEBOOK, template=account.template, max_length=63206,
+        hashtags=0 if account.hashtags is None else account.hashtags,
+        hashtag_map=dict(account.hashtag_map),
+        hashtag_stoplist=frozenset(t.lower() for t in account.hashtag_stoplist),
+        link="in_post", utm=dict(account.utm))
+
+
+def is_dead(owner: str) -> bool:
+    """A lease owner on this host whose process no longer exists is dead."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    if owner == WORKER:
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return int(pid_text) == os.getpid()  # our pid, another worker id: an earlier life

@@ -1,0 +1,380 @@
+"""`syndicate`: thin click commands, each calling one use case, and their renderers.
+
+Heavy libraries are imported inside commands so `syndicate --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from syndicator import __version__
+
+if TYPE_CHECKING:
+    from syndicator.app import App
+    from syndicator.config import LoadedConfig
+    from syndicator.models import Article, Post
+    from syndicator.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("syndicator")
+
+
+class SyndicatorGroup(click.Group):
+    """Turns our errors into one clear line and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from syndicator.errors import SyndicatorError
+
+        try:
+            return super().invoke(ctx)
+        except SyndicatorError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            from syndicator.logs import SECRETS
+
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"syndicate: error: {SECRETS.scrub(line)}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=SyndicatorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Config file (default: $SYNDICATOR_CONFIG, ./syndicator.yaml, "
+                   "config/syndicator.yaml).")
+@click.option("-v", "--verbose", is_flag=True, help="More detail in the log.")
+@click.option("--debug", is_flag=True, help="Debug logs and full tracebacks.")
+@click.option("--log-format", type=click.Choice(["human", "json"]), default="human",
+              show_default=True, help="Log line format (json for log shippers).")
+@click.version_option(__version__, prog_name="syndicate")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool, debug: bool,
+        log_format: str) -> None:
+    """Post each new article of your feeds to X and Facebook, with its best pull-quote."""
+    from syndicator.logs import setup_logging
+
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    setup_logging(level=level, fmt=log_format)
+    ctx.obj = {"config_path": config_path, "debug": debug, "verbose": verbose}
+
+
+def _load(ctx: click.Context) -> LoadedConfig:
+    from syndicator.app import register_secrets
+    from syndicator.config import find_config_path, load_config
+
+    loaded = load_config(find_config_path(ctx.obj["config_path"]))
+    register_secrets(loaded.config)
+    return loaded
+
+
+def _app(ctx: click.Context, *, dry_run: bool | None = None) -> App:
+    from syndicator.app import build_app
+
+    app = build_app(_load(ctx), dry_run=dry_run)
+    ctx.call_on_close(app.close)
+    return app
+
+
+def _store(ctx: click.Context) -> tuple[LoadedConfig, Store]:
+    """Operator commands read and fix state; they need no credentials."""
+    from syndicator.store import Store
+
+    loaded = _load(ctx)
+    store = Store(loaded.config.state)
+    ctx.call_on_close(store.close)
+    return loaded, store
+
+
+def _echo_json(payload: Any) -> None:
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+# -- run / now ----------------------------------------------------------------------------------
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """Run the daemon: poll every feed on its schedule and publish due posts until stopped.
+
+    SIGTERM or SIGINT stops it cleanly; a second daemon on the same state is refused.
+    """
+    from syndicator.config import find_config_path
+    from syndicator.daemon import run_daemon
+
+    if not ctx.obj["verbose"] and not ctx.obj["debug"]:
+        logging.getLogger().setLevel(logging.INFO)
+    ctx.exit(run_daemon(find_config_path(ctx.obj["config_path"])))
+
+
+@cli.command()
+@click.option("--feed", "feed_name", help="Only this feed (its name in the config).")
+@click.option("--dry-run", is_flag=True, help="Build and show the posts; publish and save nothing.")
+@click.pass_context
+def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
+    """Poll every feed (or one) and publish what is due, once, now.
+
+    Example:
+
+    \b
+        syndicate now --dry-run
+    """
+    app = _app(ctx, dry_run=True if dry_run else None)
+    feeds = [app.config.feed(feed_name)] if feed_name else list(app.config.feeds)
+    failed = False
+    for feed in feeds:
+        result = app.pipeline.poll(feed)
+        failed |= result.status == "error"
+        _render_poll(result, show_posts=app.dry_run)
+    for outcome in app.pipeline.publish_due():
+        failed |= outcome.status == "failed"
+        verb = {"sent": "would post" if app.dry_run else "posted"}.get(outcome.status,
+                                                                      outcome.status)
+        click.echo(f"  {outcome.delivery.account}: {verb}: {outcome.delivery.article_title}"
+                   + ("" if app.dry_run else f" ({outcome.detail})"))
+    counts = app.store.counts()
+    later = counts.get("queued", 0) + counts.get("waiting", 0)
+    if later:
+        click.echo(f"  {later} post(s) queued for later (spacing, rate limits or paused accounts)")
+    if app.dry_run:
+        click.echo("dry run: nothing was published and no state was saved")
+    ctx.exit(1 if failed else 0)
+
+
+def _render_poll(result: Any, *, show_posts: bool) -> None:
+    if result.status == "error":
+        click.echo(f"{result.feed}: error: {result.error}", err=True)
+        return
+    if result.status == "not_modified":
+        click.echo(f"{result.feed}: not modified")
+        return
+    if result.warning:
+        click.echo(f"{result.feed}: warning: {result.warning}", err=True)
+    click.echo(f"{result.feed}: {result.items} items, {result.new} new, "
+               f"{result.queued} post(s) queued")
+    if show_posts:
+        for article, posts in result.posts:
+            _render_article(article, posts)
+
+
+def _render_article(article: Article, posts: list[Post]) -> None:
+    click.echo(f"\n• {article.title}\n  {article.link}")
+    for post in posts:
+        limit = " / 280" if post.platform == "twitter" else ""
+        click.echo(f"  ── {post.account} ({post.platform}, {post.weighted_length}{limit}"
+                   f"{', link attached' if post.platform == 'facebook' and post.link else ''})")
+        for line in post.text.splitlines() or [""]:
+            click.echo(f"  │ {line}")
+        if post.reply_text:
+            click.echo(f"  │ ↳ reply: {post.reply_text}")
+        for media in post.media:
+            click.echo(f"  │ [card: {media}]")
+    click.echo("")
+
+
+# -- preview / quotes ---------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--feed", "feed_location", metavar="URL_OR_PATH_OR_NAME",
+              help="A feed URL, a local file, or a feed name from the config.")
+@click.option("--article", "article_location", metavar="URL_OR_PATH",
+              help="One article page (HTML) or text file.")
+@click.option("--limit", default=5, show_default=True, help="How many of the newest items.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+@click.pass_context
+def preview(ctx: click.Context, feed_location: str | None, article_location: str | None,
+            limit: int, as_json: bool) -> None:
+    """Show the posts that would be built, without touching any state or API.
+
+    Example:
+
+    \b
+        syndicate preview --feed https://example.com/feed/ --json
+    """
+    from syndicator.preview import preview_article, preview_feed
+
+    if bool(feed_location) == bool(article_location):
+        raise click.UsageError("give exactly one of --feed or --article")
+    loaded = _load_optional(ctx)
+    if feed_location:
+        items = preview_feed(loaded, feed_location, limit=limit)
+    else:
+        items = [preview_article(loaded, article_location or "")]
+    if as_json:
+        _echo_json({"items": [{"id": a.id, "title": a.title, "url": a.link,
+                               "posts": [p.as_dict() for p in posts]} for a, posts in items]})
+        return
+    for article, posts in items:
+        _render_article(article, posts)
+
+
+def _load_optional(ctx: click.Context) -> LoadedConfig | None:
+    """preview works with no config at all: it then uses the default accounts."""
+    import os
+
+    from syndicator.config import DEFAULT_CONFIG_PATHS
+
+    explicit = ctx.obj["config_path"] or os.environ.get("SYNDICATOR_CONFIG")
+    if explicit or any(p.exists() for p in DEFAULT_CONFIG_PATHS):
+        return _load(ctx)
+    return None
+
+
+@cli.command()
+@click.argument("source", default="-", metavar="[FILE|-]")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
+def quotes(source: str, as_json: bool) -> None:
+    """List the quotations in an article (text or HTML) and the chosen pull-quote.
+
+    Example:
+
+    \b
+        syndicate quotes article.html --json
+    """
+    from syndicator.article import html_to_text
+    from syndicator.quotes import analyse
+
+    raw = _read_source(source)
+    text = html_to_text(raw) if _looks_like_html(raw) else raw
+    report = analyse(text)
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    if not report.quotes:
+        click.echo("no quotations found")
+    chosen = report.pull_quote
+    for quote in report.quotes:
+        mark = "★" if chosen is not None and quote.start == chosen.start else " "
+        speaker = quote.speaker or "(speaker unknown)"
+        click.echo(f"{mark} [{quote.kind}, {quote.score:.2f}] “{quote.text}” — {speaker}")
+    click.echo(f"\npull-quote: “{chosen.text}” — {chosen.speaker}" if chosen
+               else "\npull-quote: none worth posting")
+
+
+def _read_source(source: str) -> str:
+    from syndicator.errors import SyndicatorError
+
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise SyndicatorError(f"cannot read {source}: {exc.strerror}") from None
+
+
+def _looks_like_html(raw: str) -> bool:
+    head = raw[:2000].lower()
+    return "<p" in head or "<html" in head or "<div" in head or "<br" in head \
+        or "<article" in head or "<body" in head
+
+
+# -- operator commands --------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Feeds, accounts, the outbox and the latest posts."""
+    from syndicator.status import collect_status, render_status
+
+    loaded, store = _store(ctx)
+    report = collect_status(loaded, store)
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(render_status(report))
+
+
+@cli.command()
+@click.option("--limit", default=20, show_default=True)
+@click.option("--feed", "feed_name", default=None)
+@click.option("--account", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def history(ctx: click.Context, limit: int, feed_name: str | None, account: str | None,
+            as_json: bool) -> None:
+    """What was posted where (remote ids and URLs), and failures with reasons."""
+    from syndicator.status import collect_history, render_history
+
+    _, store = _store(ctx)
+    rows = collect_history(store, limit=limit, feed=feed_name, account=account)
+    if as_json:
+        _echo_json({"deliveries": rows})
+    else:
+        click.echo(render_history(rows))
+
+
+@cli.command()
+@click.argument("delivery_id", type=int)
+@click.pass_context
+def retry(ctx: click.Context, delivery_id: int) -> None:
+    """Re-queue a failed or skipped delivery."""
+    from syndicator.pipeline import utc_now
+
+    _, store = _store(ctx)
+    if not store.requeue(delivery_id, utc_now(), statuses=("failed", "skipped")):
+        raise click.ClickException(f"delivery {delivery_id} is not failed or skipped; "
+                                   "see `syndicate history`")
+    click.echo(f"delivery {delivery_id} queued again")
+
+
+@cli.command()
+@click.argument("delivery_id", type=int)
+@click.pass_context
+def skip(ctx: click.Context, delivery_id: int) -> None:
+    """Never send this delivery (it stays in history as skipped)."""
+    from syndicator.pipeline import utc_now
+
+    _, store = _store(ctx)
+    if not store.skip(delivery_id, utc_now()):
+        raise click.ClickException(f"delivery {delivery_id} is not queued, waiting or failed")
+    click.echo(f"delivery {delivery_id} skipped")
+
+
+@cli.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Validate the config and verify every account's credentials against its API."""
+    from syndicator.app import build_publishers
+    from syndicator.pipeline import utc_now
+    from syndicator.store import Store
+
+    loaded = _load(ctx)
+    config = loaded.config
+    click.echo(f"config {loaded.path}: ok ({len(config.feeds)} feeds, "
+               f"{len(config.accounts)} accounts)")
+    problems = 0
+    for name in config.accounts:
+        try:
+            loaded.require_credentials(name)
+        except Exception as exc:
+            click.echo(f"account {name}: {exc}")
+            problems += 1
+    if problems:
+        ctx.exit(1)
+    publishers = build_publishers(config, dry_run=False, clock=utc_now)
+    store = Store(config.state) if config.state.exists() else None
+    for name, publisher in publishers.items():
+        reason = publisher.check()
+        if reason is None:
+            click.echo(f"account {name}: ok")
+            if store is not None and store.account_state(name).pause_fingerprint:
+                store.resume_account(name)
+                click.echo(f"account {name}: was paused; resumed")
+        else:
+            problems += 1
+            click.echo(f"account {name}: {reason}")
+    ctx.exit(1 if problems else 0)
+
+
+def main() -> None:
+    cli(prog_name="syndicate")
+
+
+if __name__ == "__main__":
+    main()

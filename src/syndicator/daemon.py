@@ -1,0 +1,207 @@
+"""`syndicate run`: APScheduler wiring, signals and the single-instance lock.
+
+The scheduler is only a trigger; all durable state is in the store, so stopping or
+killing the daemon at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from syndicator.errors import StateError
+
+log = logging.getLogger(__name__)
+
+PUBLISH_EVERY = timedelta(seconds=15)
+STOP_GRACE_SECONDS = 8.0
+MAX_FEED_BACKOFF = timedelta(hours=1)
+
+
+class InstanceLock:
+    """An exclusive flock beside the state file: one daemon per state, held until exit."""
+
+    def __init__(self, state: Path) -> None:
+        self.path = state.with_name(state.name + ".lock")
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise StateError(f"another syndicate daemon ({holder}) is already running on "
+                             f"{self.path.with_suffix('')} — fix: stop it first, or give this "
+                             "one its own `state:` file") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+class Jobs:
+    """The daemon's jobs; each run is wrapped so one failure never stops the schedule."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.stopping = threading.Event()
+        self.busy = 0
+        self._busy_lock = threading.Lock()
+        self.scheduler: Any = None
+
+    def _wrap(self, name: str, fn: Callable[[], None]) -> None:
+        if self.stopping.is_set():
+            return
+        with self._busy_lock:
+            self.busy += 1
+        try:
+            fn()
+        except Exception:
+            log.exception("job %s failed; it will run again on schedule", name)
+        finally:
+            with self._busy_lock:
+                self.busy -= 1
+
+    def poll(self, feed_name: str) -> None:
+        def work() -> None:
+            feed = self.app.config.feed(feed_name)
+            result = self.app.pipeline.poll(feed)
+            if result.status == "error":
+                self._back_off(feed, result.error)
+                return
+            self._restore_interval(feed)
+            if result.warning:
+                log.warning("feed %s: %s", feed.name, result.warning)
+            if result.moved_to:
+                log.warning("feed %s moved permanently to %s — update its url in the config",
+                            feed.name, result.moved_to)
+            if result.status == "ok":
+                log.info("feed %s: %d items, %d new, %d post(s) queued", feed.name,
+                         result.items, result.new, result.queued)
+            if result.queued:
+                self.kick_publish()
+        self._wrap(f"poll {feed_name}", work)
+
+    def publish(self) -> None:
+        def work() -> None:
+            for result in self.app.pipeline.publish_due():
+                if self.stopping.is_set():
+                    break
+                log.info("account %s: delivery %d -> %s (%s)", result.delivery.account,
+                         result.delivery.id, result.status, result.detail)
+        self._wrap("publish", work)
+
+    def kick_publish(self) -> None:
+        if self.scheduler is not None and not self.stopping.is_set():
+            try:
+                self.scheduler.modify_job("publish", next_run_time=datetime.now(UTC))
+            except Exception:
+                log.debug("could not reschedule the publish job", exc_info=True)
+
+    def _back_off(self, feed: Any, error: str | None) -> None:
+        state = self.app.store.feed_state(feed.name)
+        failures = state.consecutive_failures if state else 1
+        delay = min(MAX_FEED_BACKOFF, max(feed.every, feed.every * 2 ** min(failures - 1, 10)))
+        log.warning("feed %s: %s (failure %d; next try in %s)", feed.name, error, failures,
+                    delay)
+        self._reschedule(feed, delay)
+
+    def _restore_interval(self, feed: Any) -> None:
+        job = self.scheduler.get_job(f"feed:{feed.name}") if self.scheduler else None
+        if job is not None and job.trigger.interval != feed.every:
+            self._reschedule(feed, feed.every)
+
+    def _reschedule(self, feed: Any, every: timedelta) -> None:
+        if self.scheduler is None or self.stopping.is_set():
+            return
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        try:
+            self.scheduler.reschedule_job(f"feed:{feed.name}", trigger=IntervalTrigger(
+                seconds=every.total_seconds(), jitter=_jitter(feed.every), timezone=UTC))
+        except Exception:
+            log.debug("could not reschedule feed %s", feed.name, exc_info=True)
+
+
+def _jitter(every: timedelta) -> int:
+    return max(1, min(30, int(every.total_seconds() * 0.1)))
+
+
+def run_daemon(config_path: Path) -> int:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    from syndicator.app import build_app, is_dead
+    from syndicator.config import load_config
+
+    loaded = load_config(config_path)
+    lock = None
+    if not loaded.config.dry_run:
+        lock = InstanceLock(loaded.config.state)
+        lock.acquire()
+    app = build_app(loaded)
+    recovered = app.pipeline.recover(is_dead)
+    if recovered:
+        log.warning("%d delivery(ies) were interrupted mid-send; they will be checked on the "
+                    "platform before any resend", recovered)
+    jobs = Jobs(app)
+    scheduler = BlockingScheduler(timezone=UTC, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
+    jobs.scheduler = scheduler
+    start = datetime.now(UTC)
+    for index, feed in enumerate(app.config.feeds):
+        scheduler.add_job(jobs.poll, "interval", args=[feed.name], id=f"feed:{feed.name}",
+                          seconds=feed.every.total_seconds(), jitter=_jitter(feed.every),
+                          next_run_time=start + timedelta(milliseconds=200 * index))
+    scheduler.add_job(jobs.publish, "interval", id="publish",
+                      seconds=PUBLISH_EVERY.total_seconds(), next_run_time=start)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("received %s; finishing the job in flight and stopping",
+                 signal.Signals(signum).name)
+        jobs.stopping.set()
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("syndicate daemon started: %d feed(s), %d account(s)%s", len(app.config.feeds),
+             len(app.config.accounts), " (dry run: nothing will be published)"
+             if app.dry_run else "")
+    try:
+        scheduler.start()
+    finally:
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        while jobs.busy and time.monotonic() < deadline:
+            time.sleep(0.05)
+        busy = jobs.busy
+        if busy:
+            # an interrupted poll commits nothing; an interrupted send is reconciled at start
+            log.warning("stopping with %d job(s) still waiting on the network; nothing is "
+                        "lost: an interrupted send is checked on the platform at next start",
+                        busy)
+        app.close()
+        if lock is not None:
+            lock.release()
+        log.info("syndicate daemon stopped")
+        logging.shutdown()
+        if busy:
+            os._exit(0)
+    return 0

@@ -1,0 +1,103 @@
+"""`syndicate status` and `history`: what the daemon knows, as data and as text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from syndicator.config import LoadedConfig
+from syndicator.store import Delivery, Store
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def collect_status(loaded: LoadedConfig, store: Store) -> dict[str, Any]:
+    config = loaded.config
+    feeds = []
+    for feed in config.feeds:
+        state = store.feed_state(feed.name)
+        next_poll = state.last_poll_at + feed.every if state and state.last_poll_at else None
+        feeds.append({
+            "name": feed.name, "url": feed.url, "every": int(feed.every.total_seconds()),
+            "last_poll": _iso(state.last_poll_at) if state else None,
+            "last_ok": _iso(state.last_ok_at) if state else None,
+            "result": state.last_status if state else "never polled",
+            "error": state.last_error if state else None,
+            "items": state.items if state else 0,
+            "consecutive_failures": state.consecutive_failures if state else 0,
+            "next_poll": _iso(next_poll),
+        })
+    accounts = []
+    for name, account in config.accounts.items():
+        state = store.account_state(name)
+        paused = state.paused_until is not None
+        accounts.append({
+            "name": name, "platform": account.platform,
+            "state": "paused" if paused else "ok",
+            "paused_until": None if not paused or state.paused_until is None
+            or state.paused_until.year == 9999 else _iso(state.paused_until),
+            "reason": state.pause_reason,
+            "last_post": _iso(state.last_post_at),
+        })
+    recent = [_delivery_row(d) for d in store.deliveries(statuses=("sent",), limit=5)]
+    return {"state": str(config.state), "feeds": feeds, "accounts": accounts,
+            "outbox": store.counts(), "recent": recent}
+
+
+def _delivery_row(d: Delivery) -> dict[str, Any]:
+    return {"id": d.id, "feed": d.feed, "account": d.account, "platform": str(d.platform),
+            "status": d.status, "title": d.article_title, "article": d.article_link,
+            "remote_id": d.remote_id, "remote_url": d.remote_url, "error": d.last_error,
+            "attempts": d.attempts, "created": _iso(d.created_at), "sent": _iso(d.sent_at),
+            "due": _iso(d.due_at)}
+
+
+def render_status(report: dict[str, Any]) -> str:
+    lines = [f"state: {report['state']}", "", "feeds:"]
+    for f in report["feeds"]:
+        problem = f"  ({f['consecutive_failures']} failures: {f['error']})" if f["error"] else ""
+        lines.append(f"  {f['name']}: {f['result']}, {f['items']} items, last poll "
+                     f"{f['last_poll'] or 'never'}, next {f['next_poll'] or 'at start'}{problem}")
+    lines += ["", "accounts:"]
+    for a in report["accounts"]:
+        if a["state"] == "paused":
+            until = f" until {a['paused_until']}" if a["paused_until"] else \
+                " until fixed (run `syndicate check`)"
+            lines.append(f"  {a['name']} ({a['platform']}): PAUSED{until}: {a['reason']}")
+        else:
+            lines.append(f"  {a['name']} ({a['platform']}): ok, last post "
+                         f"{a['last_post'] or 'never'}")
+    outbox = report["outbox"]
+    lines += ["", "outbox: " + (", ".join(f"{n} {s}" for s, n in sorted(outbox.items()))
+                                or "empty")]
+    if report["recent"]:
+        lines += ["", "latest posts:"]
+        lines += [f"  {r['sent']} {r['account']}: {r['title']} -> "
+                  f"{r['remote_url'] or r['remote_id']}" for r in report["recent"]]
+    return "\n".join(lines)
+
+
+def collect_history(store: Store, *, limit: int, feed: str | None,
+                    account: str | None) -> list[dict[str, Any]]:
+    rows = []
+    for d in store.deliveries(feed=feed, account=account, limit=limit):
+        row = _delivery_row(d)
+        row["attempts_log"] = [{"started": _iso(a.started_at), "finished": _iso(a.finished_at),
+                                "outcome": a.outcome, "error": a.error,
+                                "remote_id": a.remote_id} for a in store.attempts(d.id)]
+        rows.append(row)
+    return rows
+
+
+def render_history(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "nothing posted yet"
+    lines = []
+    for r in rows:
+        where = r["remote_url"] or r["remote_id"] or ""
+        reason = f" — {r['error']}" if r["error"] else ""
+        lines.append(f"#{r['id']} {r['sent'] or r['created']} {r['account']} {r['status']}: "
+                     f"{r['title']} {where}{reason}".rstrip())
+    return "\n".join(lines)
