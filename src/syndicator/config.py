@@ -381,6 +381,10 @@ _ALLOWED_KEYS: dict[str, list[str]] = {
 
 def _describe(err: Any, path: Path, lines: Mapping[tuple[Any, ...], int]) -> str:
     loc = tuple(err["loc"])
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        loc = (*loc, "platform")
+        tag = (err.get("ctx") or {}).get("tag")
+        err = {**err, "msg": f"unknown platform {tag!r}" if tag else "platform is missing"}
     where = _where(path, _line_for(lines, loc))
     field = _dotted(loc, lines) or "(top level)"
     kind = err["type"]
