@@ -1,0 +1,159 @@
+"""The outbox against a real SQLite file: dedupe, leases, transitions, crash recovery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from syndicator.models import Article, Platform, Post
+from syndicator.store import NewArticle, Store, link_key
+
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+def article(n: int, *, guid: str | None = None, link: str | None = None) -> Article:
+    return Article(id=guid or f"guid-{n}", feed="f", title=f"Title {n}",
+                   link=link or f"https://site.example/a/{n}/",
+                   published=T0 - timedelta(hours=n))
+
+
+def post(account: str = "x", text: str = "hello") -> Post:
+    return Post(account=account, platform=Platform.TWITTER, text=text, weighted_length=5)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(tmp_path / "state.db")
+    yield s
+    s.close()
+
+
+def save(store: Store, *entries: NewArticle, now: datetime = T0) -> int:
+    return store.save_poll("f", "https://site.example/feed", etag='"e"', last_modified=None,
+                           items=len(entries), new=list(entries), now=now)
+
+
+def test_wal_mode_and_migrations_are_idempotent(tmp_path: Path) -> None:
+    first = Store(tmp_path / "s.db")
+    mode = first._conn.execute("PRAGMA journal_mode").fetchone()[0]
+    first.close()
+    again = Store(tmp_path / "s.db")
+    assert mode == "wal"
+    assert again.migrate() == []
+    again.close()
+
+
+def test_link_key_ignores_tracking_fragment_scheme_and_trailing_slash() -> None:
+    assert link_key("https://www.Site.example/a/1/?utm_source=x&b=2#top") == \
+        link_key("http://site.example/a/1?b=2")
+    assert link_key("https://site.example/a/1?b=2") != link_key("https://site.example/a/1?b=3")
+
+
+def test_same_link_under_a_new_guid_is_not_new_and_not_queued_twice(store: Store) -> None:
+    assert save(store, NewArticle(article(1), [post()])) == 1
+    renamed = article(1, guid="a-brand-new-guid")
+    assert store.unseen("f", [renamed]) == []
+    # even if a caller insists, the unique (account, link) key refuses a second delivery
+    assert save(store, NewArticle(renamed, [post()])) == 0
+    assert store.counts() == {"queued": 1}
+
+
+def test_unseen_dedupes_within_one_batch(store: Store) -> None:
+    twins = [article(1), article(1, guid="other", link="https://site.example/a/1")]
+    assert [a.id for a in store.unseen("f", twins)] == ["guid-1"]
+
+
+def test_claim_is_exclusive_and_records_the_attempt_first(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]))
+    claimed = store.claim_due("w1", T0, accounts=["x"])
+    assert [d.status for d in claimed] == ["sending"]
+    assert store.claim_due("w2", T0, accounts=["x"]) == []
+    attempts = store.attempts(claimed[0].id)
+    assert len(attempts) == 1 and attempts[0].finished_at is None
+
+
+def test_claim_order_is_oldest_article_first(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]), NewArticle(article(5), [post()]),
+         NewArticle(article(3), [post()]))
+    order = [store.claim_due("w", T0, accounts=["x"])[0].article_title for _ in range(3)]
+    assert order == ["Title 5", "Title 3", "Title 1"]
+
+
+def test_finish_sent_records_remote_id_and_last_post(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]))
+    d = store.claim_due("w", T0, accounts=["x"])[0]
+    store.finish(d.id, status="sent", now=T0, outcome="published", remote_id="123",
+                 remote_url="https://x.com/i/status/123")
+    done = store.delivery(d.id)
+    assert done is not None and done.status == "sent" and done.remote_id == "123"
+    assert store.account_state("x").last_post_at == T0
+    assert store.attempts(d.id)[0].outcome == "published"
+
+
+def test_waiting_delivery_is_not_due_before_its_time(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]))
+    d = store.claim_due("w", T0, accounts=["x"])[0]
+    store.finish(d.id, status="waiting", now=T0, outcome="transient", error="refused",
+                 due_at=T0 + timedelta(minutes=2))
+    assert store.claim_due("w", T0 + timedelta(minutes=1), accounts=["x"]) == []
+    assert len(store.claim_due("w", T0 + timedelta(minutes=2), accounts=["x"])) == 1
+
+
+def test_dead_workers_sending_rows_become_unknown_never_queued(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]), NewArticle(article(2), [post("fb")]))
+    dead = store.claim_due("host:1:dead", T0, accounts=["x"])[0]
+    alive = store.claim_due("host:2:alive", T0, accounts=["fb"])[0]
+    recovered = store.recover_interrupted(T0, is_dead=lambda owner: owner.endswith("dead"))
+    assert recovered == 1
+    assert store.delivery(dead.id).status == "unknown"  # type: ignore[union-attr]
+    assert store.delivery(alive.id).status == "sending"  # type: ignore[union-attr]
+    # an expired lease counts as dead too
+    later = T0 + timedelta(minutes=6)
+    assert store.recover_interrupted(later, is_dead=lambda owner: False) == 1
+
+
+def test_unknown_is_claimed_for_reconciliation_only_after_settling(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]))
+    d = store.claim_due("w", T0, accounts=["x"])[0]
+    store.finish(d.id, status="unknown", now=T0, outcome="ambiguous", due_at=T0)
+    settle = timedelta(seconds=20)
+    assert store.claim_unknown("w", T0 + timedelta(seconds=5), accounts=["x"],
+                               settle=settle) == []
+    assert store.claim_due("w", T0 + timedelta(hours=1), accounts=["x"]) == []  # never resent
+    got = store.claim_unknown("w", T0 + timedelta(seconds=25), accounts=["x"], settle=settle)
+    assert [x.id for x in got] == [d.id]
+
+
+def test_pause_until_fixed_and_resume(store: Store) -> None:
+    store.pause_account("x", until=None, reason="401 Unauthorized", fingerprint="abc")
+    state = store.account_state("x")
+    assert state.paused_until is not None and state.paused_until.year == 9999
+    assert state.pause_reason == "401 Unauthorized"
+    store.resume_account("x")
+    assert store.account_state("x").paused_until is None
+
+
+def test_retry_and_skip_only_from_allowed_states(store: Store) -> None:
+    save(store, NewArticle(article(1), [post()]))
+    d = store.claim_due("w", T0, accounts=["x"])[0]
+    assert not store.requeue(d.id, T0, statuses=("failed",))
+    store.finish(d.id, status="failed", now=T0, outcome="rejected", error="400")
+    assert store.requeue(d.id, T0, statuses=("failed",))
+    assert store.skip(d.id, T0)
+    assert store.delivery(d.id).status == "skipped"  # type: ignore[union-attr]
+
+
+def test_scratch_copy_sees_real_state_but_never_writes_it(tmp_path: Path) -> None:
+    real = Store(tmp_path / "s.db")
+    save(real, NewArticle(article(1), [post()]))
+    real.close()
+    scratch = Store(":scratch:", scratch_of=tmp_path / "s.db")
+    assert scratch.unseen("f", [article(1)]) == []
+    save(scratch, NewArticle(article(2), [post()]))
+    assert scratch.counts() == {"queued": 2}
+    scratch.close()
+    again = Store(tmp_path / "s.db")
+    assert again.counts() == {"queued": 1}
+    again.close()
