@@ -1,0 +1,151 @@
+"""Transport helpers for the publishers: reroute, timeout, failure class, no secrets.
+
+tweepy hard-codes ``https://api.twitter.com`` and sends no timeout; facebook-sdk reads
+a module-global base URL. Rather than patch globals (two publishers with different
+URLs must coexist in one process), each publisher mounts a ``RerouteAdapter`` on its
+own ``requests.Session``: it rewrites the scheme/host, enforces a timeout and keeps
+the last response headers (facebook-sdk exposes none; rate-limit hints live there).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+__all__ = [
+    "RerouteAdapter",
+    "describe_network_error",
+    "may_have_arrived",
+    "normalise_url",
+    "scrub",
+]
+
+
+class RerouteAdapter(HTTPAdapter):
+    """Sends every request to ``target`` (keeping path and query) with a default timeout.
+
+    ``target=None`` keeps the original URL (production). The request is rewritten
+    *after* OAuth signing, so a fake must verify against the original URL, exactly as
+    the real API would see it had we not rerouted.
+    """
+
+    def __init__(self, target: str | None, timeout: float) -> None:
+        super().__init__(max_retries=0)
+        split = urlsplit(target) if target else None
+        self._target = (split.scheme, split.netloc, split.path.rstrip("/")) if split else None
+        self._timeout = timeout
+        self._local = threading.local()
+
+    @property
+    def last_headers(self) -> Mapping[str, str]:
+        """Headers of the last response this thread received (empty if none)."""
+        return getattr(self._local, "headers", None) or {}
+
+    def forget(self) -> None:
+        """Clear ``last_headers`` before a call, so a stale value is never read."""
+        self._local.headers = None
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: Any = None) -> requests.Response:
+        if self._target is not None and request.url:
+            parts = urlsplit(request.url)
+            scheme, netloc, prefix = self._target
+            request.url = urlunsplit((scheme, netloc, prefix + parts.path, parts.query, ""))
+        response = super().send(request, stream=stream,
+                                timeout=self._timeout if timeout is None else timeout,
+                                verify=verify, cert=cert, proxies=proxies)
+        self._local.headers = response.headers
+        return response
+
+
+_NEVER_SENT = (
+    requests.exceptions.ConnectTimeout,
+    requests.exceptions.SSLError,
+    requests.exceptions.ProxyError,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidHeader,
+)
+
+
+def may_have_arrived(exc: requests.RequestException) -> bool:
+    """False only when the request certainly never reached the server (platform-apis E.3).
+
+    Refused connections, DNS failures, connect timeouts and TLS failures happen before
+    a byte of the request is sent. A read timeout, a reset after sending, a broken
+    body: the server may have acted on it.
+    """
+    if isinstance(exc, _NEVER_SENT):
+        return False
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason: Any = exc.args[0] if exc.args else None
+        if isinstance(reason, MaxRetryError):
+            reason = reason.reason
+        if isinstance(reason, NewConnectionError | ConnectTimeoutError):  # incl. DNS
+            return False
+    return True
+
+
+def describe_network_error(exc: BaseException, secrets: Iterable[str] = ()) -> str:
+    """A short, secret-free description of a transport failure."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        what = "connect timed out"
+    elif isinstance(exc, requests.exceptions.Timeout):
+        what = "timed out waiting for the response"
+    elif isinstance(exc, requests.exceptions.ConnectionError):
+        text = str(exc)
+        if "NameResolution" in text or "Name or service not known" in text:
+            what = "DNS lookup failed"
+        elif "refused" in text.lower():
+            what = "connection refused"
+        elif "reset" in text.lower() or "aborted" in text.lower():
+            what = "connection reset after the request was sent"
+        else:
+            what = "connection failed"
+    else:
+        what = type(exc).__name__
+    detail = scrub(str(exc), secrets)
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
+    return f"{what}: {detail}" if detail else what
+
+
+_SECRET_PARAMS = re.compile(
+    r"((?:access_token|input_token|oauth_token|oauth_signature|client_secret|"
+    r"fb_exchange_token|appsecret_proof)=)[^&\s'\"<>]+",
+    re.IGNORECASE,
+)
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """Remove token-bearing query parameters and every known secret value from ``text``."""
+    text = _SECRET_PARAMS.sub(r"\1***", text)
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            for form in {secret, quote(secret, safe=""), quote(secret)}:
+                text = text.replace(form, "***")
+    return text
+
+
+def normalise_url(url: str) -> str:
+    """A comparison key: lower-case scheme/host, no ``www.``, no trailing slash, fragment
+    or ``utm_*``/``fbclid`` parameters, remaining parameters sorted.
+    """
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in ("fbclid", "gclid")
+    )
+    path = parts.path.rstrip("/") or ""
+    scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
+    return urlunsplit((scheme, host, path, urlencode(query), ""))

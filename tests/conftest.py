@@ -1,0 +1,42 @@
+"""Fixtures that start and stop the local fake servers (tests/fakes) around each test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+try:
+    from fakes import FakeGraph, FakeX, FeedServer
+except ImportError:  # tests/ became a package
+    from tests.fakes import FakeGraph, FakeX, FeedServer
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A fresh feed/web server on 127.0.0.1; ``feed_server.set_items(...)`` to serve."""
+    server = FeedServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_x() -> Iterator[FakeX]:
+    """A fresh fake X API v2 with default credentials (see ``FakeX.__init__``)."""
+    server = FakeX().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_graph() -> Iterator[FakeGraph]:
+    """A fresh fake Graph API for Page ``1234567890`` with a Page token."""
+    server = FakeGraph().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,51 @@
+"""Run the fakes from a shell: ``python -m tests.fakes [--port-x N] ...``.
+
+Prints one JSON line with each server's URL and the credentials it accepts, then
+serves until SIGINT/SIGTERM. End-to-end scripts read that line to write a config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import signal
+import sys
+import threading
+
+from . import FakeGraph, FakeX, FeedServer
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.fakes")
+    parser.add_argument("--port-x", type=int, default=0)
+    parser.add_argument("--port-graph", type=int, default=0)
+    parser.add_argument("--port-feed", type=int, default=0)
+    parser.add_argument("--feed-dir", help="serve every file of this directory at /<name>")
+    args = parser.parse_args(argv)
+    x = FakeX(port=args.port_x).start()
+    graph = FakeGraph(port=args.port_graph).start()
+    feeds = FeedServer(port=args.port_feed).start()
+    if args.feed_dir:
+        from pathlib import Path
+
+        for file in sorted(Path(args.feed_dir).iterdir()):
+            if file.is_file():
+                feeds.serve_file("/" + file.name, file)
+    print(json.dumps({
+        "x": {"url": x.url, "consumer_key": x.consumer_key, "consumer_secret": x.consumer_secret,
+              "access_token": x.access_token, "access_token_secret": x.access_token_secret},
+        "facebook": {"url": graph.url, "page_id": graph.page_id, "access_token": graph.page_token},
+        "feeds": {"url": feeds.url},
+    }), flush=True)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        done.wait()
+    for server in (x, graph, feeds):
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
