@@ -1,0 +1,107 @@
+"""The CLI contract: exit codes, one-line errors, dry-run, preview, quotes, status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from syndicator.cli import cli
+from syndicator.compose import weighted_length
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+FEED_FILES = sorted(p for p in (SHARED / "feeds").glob("*") if p.suffix in (".xml", ".rss", ".atom"))
+BUNDLED = REPO / "config" / "syndicator.yaml"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None, input: str | None = None):
+    runner = CliRunner()
+    return runner.invoke(cli, list(args), env=env or {}, input=input, catch_exceptions=False)
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text()
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert f"syndicate {name}" in readme, name
+
+
+def test_config_error_is_one_line_exit_2_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("feeds: []\naccounts: {}\nbogus: 1\n")
+    result = invoke("--config", str(bad), "now")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines and all(line.startswith("syndicate: error: ") for line in lines)
+    assert any(f"{bad}:3: unknown key 'bogus'" in line for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_missing_config_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("status")
+    assert result.exit_code == 2
+    assert "no config file found" in result.output and "syndicate init" in result.output
+
+
+def test_dry_run_on_bundled_sample_prints_posts_and_saves_nothing(tmp_path: Path) -> None:
+    result = invoke("--config", str(BUNDLED), "now", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "hypeline-sample: 4 items, 4 new, 8 post(s) queued" in result.output
+    assert "Trump praises ‘very nice’ letter from Putin" in result.output
+    assert "Follow HYPELINE" not in result.output
+    assert "Please enter your comment" not in result.output
+    assert "dry run: nothing was published and no state was saved" in result.output
+    assert not (REPO / "var" / "syndicator.db").exists() or True  # see next assertion
+    state = REPO / "var" / "syndicator.db"
+    before = state.stat().st_mtime_ns if state.exists() else None
+    invoke("--config", str(BUNDLED), "now", "--dry-run")
+    assert (state.stat().st_mtime_ns if state.exists() else None) == before
+
+
+@pytest.mark.skipif(not FEED_FILES, reason="shared feed corpus not present")
+@pytest.mark.parametrize("path", FEED_FILES, ids=lambda p: p.name)
+def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no config around: the default accounts are used
+    result = invoke("preview", "--feed", str(path), "--limit", "50", "--json")
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)["items"]
+    assert items
+    for item in items:
+        for post in item["posts"]:
+            if post["platform"] == "twitter":
+                assert post["weighted_length"] == weighted_length(post["text"]) <= 280
+            assert post["text"].strip()
+
+
+def test_quotes_json_contract_on_the_seed_article() -> None:
+    text = (SHARED / "examples" / "seed-article.txt").read_text(encoding="utf-8")
+    result = invoke("quotes", "-", "--json", input=text)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert set(report) == {"quotes", "pull_quote"}
+    starts = [q["start"] for q in report["quotes"]]
+    assert starts == sorted(starts)
+    for quote in report["quotes"]:
+        assert set(quote) >= {"text", "speaker", "kind", "start", "end", "score"}
+        assert quote["kind"] in ("full", "partial")
+        assert quote["text"].split()[0] in text[quote["start"]:quote["end"]]
+    pull = report["pull_quote"]
+    assert pull is not None and pull["speaker"]
+    assert "Follow HYPELINE" not in json.dumps(report)
+
+
+def test_status_on_a_fresh_state(tmp_path: Path) -> None:
+    config = tmp_path / "s.yaml"
+    config.write_text(BUNDLED.read_text().replace("../var/syndicator.db", "state.db")
+                      .replace("sample-feed.xml", str(REPO / "config" / "sample-feed.xml")))
+    result = invoke("--config", str(config), "status", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["feeds"][0]["result"] == "never polled"
+    assert [a["state"] for a in report["accounts"]] == ["ok", "ok"]
+    assert report["outbox"] == {}
