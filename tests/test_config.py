@@ -24,9 +24,9 @@ accounts:
   x:
     platform: twitter
     consumer_key: ${XK}
-    consumer_secret: cs
-    access_token: at
-    access_token_secret: ats
+    consumer_secret: ${XS:-cs}
+    access_token: ${XA:-at}
+    access_token_secret: ${XAS:-ats}
   fb:
     platform: facebook
     page_id: 123
@@ -83,8 +83,9 @@ def test_unknown_key_is_rejected_with_line_and_suggestion(tmp_path: Path) -> Non
 
 
 def test_unknown_account_key(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace("    access_token_secret: ats\n",
-                                        "    access_token_secret: ats\n    spacin: 1m\n"))
+    path = write(tmp_path, GOOD.replace("    access_token_secret: ${XAS:-ats}\n",
+                                        "    access_token_secret: ${XAS:-ats}\n"
+                                        "    spacin: 1m\n"))
     assert error_of(path) == (f"{path}:14: unknown key 'spacin' in accounts.x (did you mean "
                               "'spacing'?) — fix: remove it or fix its spelling")
 
@@ -165,3 +166,21 @@ def test_environment_is_not_modified(tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("SYNDICATOR_TEST_ONLY=1\n")
     load_config(write(tmp_path, GOOD), environ={"XK": "k"})
     assert "SYNDICATOR_TEST_ONLY" not in os.environ
+
+
+def test_inline_secret_in_world_readable_file_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("${FBT:-}", "EAAinlinetoken"))
+    path.chmod(0o644)
+    message = error_of(path)
+    assert message == (f"{path}: secrets are written inline (line 17) and the file is readable "
+                       f"by every user — fix: use ${{ENV_VAR}} references, or chmod 600 {path}")
+
+
+def test_inline_secret_in_private_file_only_warns(tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    path = write(tmp_path, GOOD.replace("${FBT:-}", "EAAinlinetoken"))
+    path.chmod(0o600)
+    loaded = load_config(path, environ={"XK": "k"})
+    assert loaded.inline_secrets() == [("accounts", "fb", "access_token")]
+    assert "secrets are written inline (line 17)" in caplog.text
+    assert "EAAinlinetoken" not in caplog.text

@@ -8,8 +8,10 @@ config) and travel as ``SecretStr`` so they never reach a repr or a log line.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
+import stat
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +31,8 @@ from pydantic import (
 )
 
 from syndicator.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG_PATHS = (Path("syndicator.yaml"), Path("config/syndicator.yaml"))
 
@@ -188,6 +192,16 @@ class LoadedConfig:
         self._lines = lines
         self._env_refs = env_refs
 
+    def inline_secrets(self) -> list[tuple[Any, ...]]:
+        """Where a non-empty secret was written in the YAML itself, not as ${ENV}."""
+        found = []
+        for name, account in self.config.accounts.items():
+            for key, secret in account.secrets.items():
+                loc = ("accounts", name, key)
+                if loc not in self._env_refs and secret.get_secret_value():
+                    found.append(loc)
+        return found
+
     def line_of(self, *loc: Any) -> int | None:
         return _line_for(self._lines, loc)
 
@@ -259,7 +273,27 @@ def load_config(path: str | os.PathLike[str], *,
                   if not (e["type"] == "too_short" and tuple(e["loc"]) in deeper)]
         raise ConfigError("\n".join(_describe(err, path, lines) for err in errors)) from None
     config = _resolve_paths(config, path.parent)
-    return LoadedConfig(config, path, lines, env_refs)
+    loaded = LoadedConfig(config, path, lines, env_refs)
+    _check_inline_secrets(loaded)
+    return loaded
+
+
+def _check_inline_secrets(loaded: LoadedConfig) -> None:
+    """Secrets belong in ${ENV}; written inline, the file must at least not be world-readable."""
+    inline = loaded.inline_secrets()
+    if not inline:
+        return
+    try:
+        mode = loaded.path.stat().st_mode
+    except OSError:
+        return
+    where = ", ".join(f"line {loaded.line_of(*loc)}" for loc in inline)
+    if mode & stat.S_IROTH:
+        raise ConfigError(f"{loaded.path}: secrets are written inline ({where}) and the file is "
+                          f"readable by every user — fix: use ${{ENV_VAR}} references, or "
+                          f"chmod 600 {loaded.path}")
+    log.warning("%s: secrets are written inline (%s); prefer ${ENV_VAR} references or a .env "
+                "file beside the config", loaded.path, where)
 
 
 def _resolve_paths(config: Config, base: Path) -> Config:
