@@ -236,7 +236,8 @@ class FakeGraph(FakeServer):
         ]
         if content_type is not None:
             headers.insert(0, ("content-type", content_type))
-        return headers + (extra or [])
+        overridden = {name.lower() for name, _ in extra or []}
+        return [h for h in headers if h[0] not in overridden] + (extra or [])
 
     def _ok(self, served: str, body: Any) -> Reply:
         return Reply(200, json.dumps(body).encode(), self._headers(served))
