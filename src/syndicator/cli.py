@@ -372,6 +372,44 @@ def check(ctx: click.Context) -> None:
     ctx.exit(1 if problems else 0)
 
 
+@cli.command()
+@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".",
+              show_default=True, help="Where to write syndicator.yaml and .env.")
+def init(directory: str) -> None:
+    """Write a commented starter config and a .env template (never overwrites)."""
+    from importlib.resources import files
+
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    data = files("syndicator") / "data"
+    written = []
+    for source, name, mode in (("syndicator.example.yaml", "syndicator.yaml", 0o644),
+                               ("env.example", ".env", 0o600)):
+        path = target / name
+        if path.exists():
+            click.echo(f"{path} exists; left as it is")
+            continue
+        path.write_text((data / source).read_text(encoding="utf-8"), encoding="utf-8")
+        path.chmod(mode)
+        written.append(str(path))
+    if written:
+        click.echo("wrote " + " and ".join(written) + "; edit them, then run `syndicate check`")
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("show")
+@click.pass_context
+def config_show(ctx: click.Context) -> None:
+    """Print the effective config (defaults filled in) with every secret masked."""
+    from syndicator.config import effective_yaml
+
+    click.echo(effective_yaml(_load(ctx.find_root())), nl=False)
+
+
 def main() -> None:
     cli(prog_name="syndicate")
 

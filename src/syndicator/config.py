@@ -451,3 +451,37 @@ _PATTERN_HELP = {
 def _close(word: str, choices: list[str]) -> str:
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def effective_yaml(loaded: LoadedConfig) -> str:
+    """The config as it is used: defaults filled in, durations readable, secrets masked."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return "********" if value.get_secret_value() else ""
+        if isinstance(value, timedelta):
+            return format_duration(value)
+        if isinstance(value, Path):
+            return str(value)
+        if isinstance(value, BaseModel):
+            return {k: plain(getattr(value, k)) for k in type(value).model_fields}
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    header = f"# effective configuration from {loaded.path} (secrets masked)\n"
+    return header + yaml.safe_dump(plain(loaded.config), sort_keys=False, allow_unicode=True)
+
+
+def format_duration(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    if seconds == 0:
+        return "0s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
