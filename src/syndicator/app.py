@@ -44,18 +44,18 @@ def register_secrets(config: Config) -> None:
 
 
 def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
-              clock: Clock = utc_now) -> App:
+              clock: Clock = utc_now, store: Store | None = None) -> App:
+    """Build everything from config; ``store`` reuses an open state (config reload)."""
     config = loaded.config
     register_secrets(config)
     dry = config.dry_run if dry_run is None else dry_run
     accounts = {name: account_setup(loaded, name) for name in config.accounts}
-    if dry:
-        # a scratch copy of the real state: everything behaves as live, nothing persists
-        store = Store(":scratch:", scratch_of=config.state)
-    else:
+    if not dry:
         for name in config.accounts:
             loaded.require_credentials(name)
-        store = Store(config.state)
+    if store is None:
+        # dry run: a scratch copy of the real state; everything behaves as live, nothing persists
+        store = Store(":scratch:", scratch_of=config.state) if dry else Store(config.state)
     publishers = build_publishers(config, dry_run=dry, clock=clock)
     pipeline = Pipeline(store, accounts=accounts, publishers=publishers, clock=clock,
                         worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),

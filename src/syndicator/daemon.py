@@ -110,6 +110,41 @@ class Jobs:
                          result.delivery.id, result.status, result.detail)
         self._wrap("publish", work)
 
+    def reload(self, config_path: Path) -> None:
+        """SIGHUP: re-read the config; an invalid one is reported and the old one kept."""
+        from syndicator.app import build_app
+        from syndicator.config import load_config
+        from syndicator.errors import SyndicatorError
+
+        try:
+            loaded = load_config(config_path)
+            if loaded.config.state != self.app.config.state or \
+                    loaded.config.dry_run != self.app.dry_run:
+                raise SyndicatorError("state and dry_run cannot change while running — "
+                                      "fix: restart the daemon to apply them")
+            new_app = build_app(loaded, store=self.app.store)
+        except SyndicatorError as exc:
+            for line in str(exc).splitlines():
+                log.error("config reload failed, keeping the running config: %s", line)
+            return
+        old_feeds = {f.name for f in self.app.config.feeds}
+        self.app = new_app
+        start = datetime.now(UTC)
+        for name in old_feeds - {f.name for f in new_app.config.feeds}:
+            self.scheduler.remove_job(f"feed:{name}")
+        for index, feed in enumerate(new_app.config.feeds):
+            if feed.name in old_feeds:
+                self._reschedule(feed, feed.every)
+            else:
+                self.add_feed(feed, start + timedelta(milliseconds=200 * index))
+        log.info("config reloaded: %d feed(s), %d account(s)", len(new_app.config.feeds),
+                 len(new_app.config.accounts))
+
+    def add_feed(self, feed: Any, first_run: datetime) -> None:
+        self.scheduler.add_job(self.poll, "interval", args=[feed.name], id=f"feed:{feed.name}",
+                               seconds=feed.every.total_seconds(), jitter=_jitter(feed.every),
+                               next_run_time=first_run)
+
     def kick_publish(self) -> None:
         if self.scheduler is not None and not self.stopping.is_set():
             try:
@@ -168,9 +203,7 @@ def run_daemon(config_path: Path) -> int:
     jobs.scheduler = scheduler
     start = datetime.now(UTC)
     for index, feed in enumerate(app.config.feeds):
-        scheduler.add_job(jobs.poll, "interval", args=[feed.name], id=f"feed:{feed.name}",
-                          seconds=feed.every.total_seconds(), jitter=_jitter(feed.every),
-                          next_run_time=start + timedelta(milliseconds=200 * index))
+        jobs.add_feed(feed, start + timedelta(milliseconds=200 * index))
     scheduler.add_job(jobs.publish, "interval", id="publish",
                       seconds=PUBLISH_EVERY.total_seconds(), next_run_time=start)
 
@@ -180,8 +213,14 @@ def run_daemon(config_path: Path) -> int:
         jobs.stopping.set()
         scheduler.shutdown(wait=False)
 
+    def hangup(_signum: int, _frame: Any) -> None:
+        log.info("received SIGHUP; re-reading %s", config_path)
+        threading.Thread(target=jobs.reload, args=(config_path,), name="reload",
+                         daemon=True).start()
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGHUP, hangup)
     log.info("syndicate daemon started: %d feed(s), %d account(s)%s", len(app.config.feeds),
              len(app.config.accounts), " (dry run: nothing will be published)"
              if app.dry_run else "")
@@ -197,7 +236,7 @@ def run_daemon(config_path: Path) -> int:
             log.warning("stopping with %d job(s) still waiting on the network; nothing is "
                         "lost: an interrupted send is checked on the platform at next start",
                         busy)
-        app.close()
+        jobs.app.close()
         if lock is not None:
             lock.release()
         log.info("syndicate daemon stopped")
