@@ -13,7 +13,8 @@ from syndicator.compose import weighted_length
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-FEED_FILES = sorted(p for p in (SHARED / "feeds").glob("*") if p.suffix in (".xml", ".rss", ".atom"))
+FEED_FILES = sorted(p for p in (SHARED / "feeds").glob("*")
+                    if p.suffix in (".xml", ".rss", ".atom"))
 BUNDLED = REPO / "config" / "syndicator.yaml"
 
 

@@ -51,7 +51,7 @@ def test_http_errors_are_clear_feed_errors(feed_server, status: int, hint: str) 
 def test_timeout_is_a_feed_error_not_a_hang(feed_server) -> None:
     url = feed_server.set_feed("/f", "<rss/>")
     feed_server.hang("/f", 3)
-    with pytest.raises(FeedError, match="timed out after 0.5s"):
+    with pytest.raises(FeedError, match=r"timed out after 0\.5s"):
         fetch_feed("f", url, timeout=0.5)
 
 
@@ -66,7 +66,7 @@ def test_connection_refused(feed_server) -> None:
 def test_size_cap(feed_server, declare_length: bool) -> None:
     url = feed_server.set_feed("/f", "<rss/>")
     feed_server.oversize("/f", 200_000, declare_length=declare_length)
-    with pytest.raises(FeedError, match="over the 100000-byte cap|more than the 100000-byte"):
+    with pytest.raises(FeedError, match=r"over the 100000-byte cap|more than the 100000-byte"):
         fetch_feed("f", url, max_bytes=100_000)
 
 
@@ -136,7 +136,7 @@ def test_tracking_pixel_is_not_the_image() -> None:
 
 
 def test_html_page_is_a_clear_error_and_malformed_feed_with_entries_warns() -> None:
-    with pytest.raises(FeedError, match="not an RSS or Atom feed|not a usable feed"):
+    with pytest.raises(FeedError, match=r"not an RSS or Atom feed|not a usable feed"):
         parse_feed("f", b"<html><body><p>hello</p></body></html>", url="https://x.example/")
     broken = rss("<item><title>A & B</title><link>https://s.example/1</link></item>")
     parsed = parse_feed("f", broken, url="https://site.example/feed")
