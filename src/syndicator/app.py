@@ -98,8 +98,18 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
     except ConfigError as exc:
         line = loaded.line_of("accounts", name, "template")
         raise ConfigError(f"{loaded.path}:{line}: {exc}" if line else str(exc)) from None
-    return AccountSetup(name=name, compose=compose, spacing=account.spacing,
-                        fingerprint=fingerprint(account))
+    from syndicator.pacing import Pacing, parse_quiet_hours
+
+    twitter = isinstance(account, TwitterAccount)
+    pacing = Pacing(
+        spacing=account.spacing, max_per_day=account.max_per_day,
+        quiet_hours=parse_quiet_hours(account.quiet_hours) if account.quiet_hours else None,
+        timezone=loaded.config.timezone,
+        monthly_budget=account.monthly_budget if twitter else None,
+        price_post=account.price_post if twitter else 0.0,
+        price_post_with_url=account.price_post_with_url if twitter else 0.0)
+    return AccountSetup(name=name, compose=compose, pacing=pacing,
+                        fingerprint=fingerprint(account), charges=twitter)
 
 
 def fingerprint(account: TwitterAccount | FacebookAccount) -> str:

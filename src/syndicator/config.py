@@ -83,12 +83,23 @@ class FeedConfig(_Strict):
 
 class _AccountBase(_Strict):
     spacing: Duration = timedelta(0)
+    max_per_day: int | None = Field(default=None, ge=1)
+    quiet_hours: str | None = None
     timeout: Duration = timedelta(seconds=30)
     template: str | None = None
     hashtags: int | None = Field(default=None, ge=0, le=10)
     hashtag_map: dict[str, str] = Field(default_factory=dict)
     hashtag_stoplist: tuple[str, ...] = ()
     utm: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        if value is not None:
+            from syndicator.pacing import parse_quiet_hours
+
+            parse_quiet_hours(value)
+        return value
 
     @field_validator("utm")
     @classmethod
@@ -109,6 +120,9 @@ class TwitterAccount(_AccountBase):
     api_url: str = "https://api.x.com"
     link: Literal["in_post", "in_reply", "none"] = "in_post"
     max_length: int = Field(default=280, ge=1, le=25000)
+    monthly_budget: float | None = Field(default=None, gt=0)
+    price_post: float = Field(default=0.015, ge=0)
+    price_post_with_url: float = Field(default=0.200, ge=0)
 
     @property
     def secrets(self) -> dict[str, SecretStr]:

@@ -17,6 +17,7 @@ from syndicator.errors import ExtractionError, FeedError
 from syndicator.feeds.fetch import fetch_feed, is_url
 from syndicator.feeds.parse import parse_feed
 from syndicator.models import Article, Post
+from syndicator.pacing import Pacing, blocked, local_day_start, local_month_start, post_cost
 from syndicator.platforms.base import (
     Ambiguous,
     AuthFailed,
@@ -68,8 +69,9 @@ class AccountSetup:
 
     name: str
     compose: ComposeSettings
-    spacing: timedelta = timedelta(0)
+    pacing: Pacing = field(default_factory=Pacing)
     fingerprint: str = ""
+    charges: bool = False  # X bills per post: track the cost against the budget
 
 
 @dataclass
@@ -235,6 +237,10 @@ class Pipeline:
         return results
 
     def _account_ready(self, name: str) -> bool:
+        return self.account_block(name) is None
+
+    def account_block(self, name: str) -> str | None:
+        """Why this account may not post right now (paused, pacing, budget), or None."""
         now = self.clock()
         state = self.store.account_state(name)
         setup = self.accounts.get(name)
@@ -245,12 +251,26 @@ class Pipeline:
                          name, state.pause_reason)
                 self.store.resume_account(name)
             elif state.paused_until > now:
-                return False
+                return f"paused: {state.pause_reason}"
             else:
                 self.store.resume_account(name)
-        if setup is not None and setup.spacing and state.last_post_at is not None:
-            return state.last_post_at + setup.spacing <= now
-        return True
+        if setup is None:
+            return None
+        pacing = setup.pacing
+        next_cost = 0.0
+        if setup.charges and pacing.monthly_budget is not None:
+            upcoming = self.store.deliveries(statuses=("queued", "waiting"), account=name,
+                                             limit=1, newest_first=False)
+            if upcoming:
+                next_cost = post_cost(upcoming[0].text, upcoming[0].reply_text, pacing)
+        reason = blocked(
+            pacing, now, last_post_at=state.last_post_at,
+            sent_today=self.store.sent_since(name, local_day_start(now, pacing.timezone))
+            if pacing.max_per_day else 0,
+            spent_this_month=self.store.cost_since(name, local_month_start(now, pacing.timezone))
+            if pacing.monthly_budget is not None else 0.0,
+            next_cost=next_cost)
+        return reason[0] if reason else None
 
     def _send(self, delivery: Delivery, publisher: Publisher) -> PublishResult:
         outcome = publisher.publish(delivery.post)
@@ -264,7 +284,7 @@ class Pipeline:
         match outcome:
             case Published(remote_id=remote_id, url=url):
                 self.store.finish(d.id, status="sent", now=now, outcome="published",
-                                  remote_id=remote_id, remote_url=url)
+                                  remote_id=remote_id, remote_url=url, cost=self._cost(d))
                 log.info("account %s: posted %s (%s)", name, d.article_link, url or remote_id)
                 return PublishResult(d, "sent", url or remote_id)
             case Duplicate(reason=reason):
@@ -314,6 +334,12 @@ class Pipeline:
                 return PublishResult(d, "failed", reason)
         raise TypeError(f"unknown publish outcome {outcome!r}")  # a programmer error
 
+    def _cost(self, delivery: Delivery) -> float:
+        setup = self.accounts.get(delivery.account)
+        if setup is None or not setup.charges:
+            return 0.0
+        return post_cost(delivery.text, delivery.reply_text, setup.pacing)
+
     def _since(self, delivery: Delivery) -> datetime:
         started = self.store.last_attempt_started(delivery.id) or delivery.created_at
         return started - timedelta(minutes=5)
@@ -328,7 +354,8 @@ class Pipeline:
             now = self.clock()
             if isinstance(found, Found):
                 self.store.finish(d.id, status="sent", now=now, outcome="reconciled",
-                                  remote_id=found.remote_id, remote_url=found.url)
+                                  remote_id=found.remote_id, remote_url=found.url,
+                                  cost=self._cost(d))
                 log.info("account %s: found %s already posted (%s)", name, d.article_link,
                          found.remote_id)
                 results.append(PublishResult(d, "sent", f"found already posted: "

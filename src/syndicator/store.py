@@ -101,6 +101,9 @@ MIGRATIONS: list[tuple[str, str]] = [
             last_post_at TEXT
         );
     """),
+    ("0002_delivery_cost", """
+        ALTER TABLE deliveries ADD COLUMN cost REAL NOT NULL DEFAULT 0
+    """),
 ]
 
 ACTIVE = ("queued", "waiting", "sending", "unknown")
@@ -467,16 +470,17 @@ class Store:
     def finish(self, delivery_id: int, *, status: str, now: datetime, outcome: str,
                error: str | None = None, remote_id: str | None = None,
                remote_url: str | None = None, due_at: datetime | None = None,
-               count_attempt: bool = True) -> None:
+               count_attempt: bool = True, cost: float = 0.0) -> None:
         """Record the outcome of the open attempt and move the delivery to ``status``."""
         with self._tx() as tx:
             tx.execute(
                 "UPDATE deliveries SET status = ?, lease_owner = NULL, lease_until = NULL, "
                 "last_error = ?, remote_id = COALESCE(?, remote_id), "
                 "remote_url = COALESCE(?, remote_url), due_at = COALESCE(?, due_at), "
-                "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END WHERE id = ?",
+                "sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END, cost = cost + ? "
+                "WHERE id = ?",
                 (status, error, remote_id, remote_url, ts(due_at) if due_at else None, status,
-                 ts(now), delivery_id))
+                 ts(now), cost, delivery_id))
             if status == "queued" and not count_attempt:
                 tx.execute("UPDATE deliveries SET attempts = MAX(attempts - 1, 0) WHERE id = ?",
                            (delivery_id,))
@@ -602,6 +606,16 @@ class Store:
         with self._tx() as tx:
             tx.execute("UPDATE accounts SET paused_until = NULL, pause_reason = NULL, "
                        "pause_fingerprint = NULL WHERE name = ?", (name,))
+
+    def sent_since(self, account: str, since: datetime) -> int:
+        return int(self._conn.execute(
+            "SELECT COUNT(*) FROM deliveries WHERE account = ? AND status = 'sent' "
+            "AND sent_at >= ?", (account, ts(since))).fetchone()[0])
+
+    def cost_since(self, account: str, since: datetime) -> float:
+        return float(self._conn.execute(
+            "SELECT COALESCE(SUM(cost), 0) FROM deliveries WHERE account = ? AND sent_at >= ?",
+            (account, ts(since))).fetchone()[0])
 
     def articles_count(self, feed: str | None = None) -> int:
         if feed:
