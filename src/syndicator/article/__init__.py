@@ -1,0 +1,24 @@
+"""Article text: feed HTML or a fetched page to clean paragraphs.
+
+``html_to_text`` is pure; ``fetch_article_text`` (in ``fetch.py``) is the one I/O entry
+and is imported lazily so the pure parts never pull in ``requests``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from syndicator.article.text import html_to_text, looks_like_html
+
+if TYPE_CHECKING:
+    from syndicator.article.fetch import fetch_article_text
+
+__all__ = ["fetch_article_text", "html_to_text", "looks_like_html"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "fetch_article_text":
+        from syndicator.article.fetch import fetch_article_text
+
+        return fetch_article_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

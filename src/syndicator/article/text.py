@@ -1,0 +1,127 @@
+"""Feed content (HTML or plain text) to clean paragraphs. Pure: no I/O.
+
+Paragraphs are separated by exactly one blank line ("\\n\\n"), because the quote engine
+treats a blank line as the end of a paragraph (unclosed quotes stop there).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from syndicator.article.boilerplate import boilerplate_flags
+
+__all__ = ["html_to_text", "looks_like_html", "normalise_text"]
+
+_HTML_HINT = re.compile(
+    r"<(?:p|div|br|span|a|article|section|h[1-6]|ul|ol|li|blockquote|em|strong|b|i|img|figure|"
+    r"table|html|body|script|style)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+# Whole subtrees that never hold article text.
+_DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+        "form", "button", "input", "select", "textarea", "nav", "footer", "aside", "figcaption",
+        "video", "audio", "head", "title", "meta", "link",
+    }
+)  # fmt: skip
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
+        "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "td", "th",
+        "figure", "hr", "address", "center", "body", "html",
+    }
+)  # fmt: skip
+# class/id fragments of widgets: share bars, related posts, captions, comments, ads.
+_CHROME_ATTR = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|related|jp-relatedposts|comments?|"
+    r"respond|newsletter|subscribe|signup|wp-caption-text|caption|advert|ads?|promo|sponsor|"
+    r"byline-share|author-box|breadcrumbs?|navigation|menu|sidebar|widget|cookie|popup|modal)"
+    r"(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
+_BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text carries HTML markup (a feed's content or a page)."""
+    return _HTML_HINT.search(text) is not None
+
+
+def html_to_text(markup: str) -> str:
+    """Clean plain text: entities decoded, chrome dropped, paragraphs split by a blank line.
+
+    Plain text is accepted too: it is normalised and stripped of boilerplate only.
+    """
+    if not markup or not markup.strip():
+        return ""
+    if looks_like_html(markup):
+        raw = _render(markup)
+    else:
+        raw = html.unescape(markup) if "&" in markup else markup
+    return normalise_text(raw)
+
+
+def normalise_text(raw: str) -> str:
+    """Normalise whitespace and drop boilerplate paragraphs (lines inside kept)."""
+    raw = _ZERO_WIDTH.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    paragraphs = []
+    for block in _BLANKS.split(raw):
+        lines = [_SPACES.sub(" ", ln).strip() for ln in block.split("\n")]
+        para = "\n".join(ln for ln in lines if ln)
+        if para:
+            paragraphs.append(para)
+    flags = boilerplate_flags(paragraphs)
+    return "\n\n".join(p for p, chrome in zip(paragraphs, flags, strict=True) if not chrome)
+
+
+def _render(markup: str) -> str:
+    tree = LexborHTMLParser(markup)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    out: list[str] = []
+    _walk(root, out, 0)
+    return "".join(out)
+
+
+def _walk(node: LexborNode, out: list[str], depth: int) -> None:
+    child = node.child
+    while child is not None:
+        tag = child.tag
+        if tag == "-text":
+            text = child.text_content or ""
+            if text:
+                out.append(text.replace("\n", " "))
+        elif tag == "br":
+            out.append("\n")
+        elif tag in _DROP_TAGS or tag == "-comment" or tag is None or _is_chrome(child):
+            pass
+        elif depth > 200:
+            out.append(child.text(separator=" ") or "")
+        elif tag in _BLOCK_TAGS:
+            out.append("\n\n")
+            if tag == "li":
+                out.append("• ")
+            _walk(child, out, depth + 1)
+            out.append("\n\n")
+        else:
+            _walk(child, out, depth + 1)
+        child = child.next
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    if node.tag in ("article", "main", "body", "html"):
+        return False
+    attrs = node.attributes
+    marker = " ".join(v for k, v in attrs.items() if k in ("class", "id", "role") and v)
+    if marker and _CHROME_ATTR.search(marker):
+        # A wrapper that merely mentions "comments" in its class but holds the story stays.
+        return len(node.css("p")) < 4
+    return attrs.get("aria-hidden") == "true" or "hidden" in attrs

@@ -1,0 +1,282 @@
+"""analyse(text): find quotes, join interrupted ones, attribute, classify, score, pick."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from syndicator.article.boilerplate import boilerplate_flags
+from syndicator.models import Quote, QuoteKind
+from syndicator.quotes.lexicon import TITLE_CUES
+from syndicator.quotes.marks import find_quotes, paragraphs
+from syndicator.quotes.names import build_entities, find_mentions
+from syndicator.quotes.pick import candidates as pick_candidates
+from syndicator.quotes.pick import score_text
+from syndicator.quotes.speakers import (
+    VERB_RE,
+    Attributor,
+    Cand,
+    caps_speaker,
+    sentence_start,
+)
+
+_TITLE_CUE_RE = re.compile(
+    r"(?:" + "|".join(re.escape(c) for c in TITLE_CUES) + r"|programm|dem titel|le titre)"
+    r"[\s,:]*$",
+    re.IGNORECASE,
+)
+_SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "de",
+        "la",
+        "le",
+        "les",
+        "du",
+        "des",
+        "et",
+        "y",
+        "el",
+        "en",
+        "der",
+        "die",
+        "das",
+        "und",
+        "von",
+        "auf",
+        "dem",
+    ]
+)
+_EMBED_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|his|her|their|its|our|of|to|as|by|de|la|le|les|un|une|una|el|los|der|die|das|ein|eine|zu)|[’'])\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteReport:
+    """Quotes in document order, the chosen pull-quote, and every postable candidate."""
+
+    quotes: tuple[Quote, ...]
+    pull_quote: Quote | None
+    candidates: tuple[Quote, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """The ``syndicate quotes --json`` contract."""
+        return {
+            "quotes": [q.as_dict() for q in self.quotes],
+            "pull_quote": self.pull_quote.as_dict() if self.pull_quote else None,
+        }
+
+
+@dataclass(slots=True)
+class _Q:
+    start: int
+    end: int
+    parts: list[tuple[int, int]]
+    closed: bool
+    family: str
+    para: int
+    last_para: int
+    speaker: str | None = None
+    role: str | None = None
+    attributed: bool = False
+    drop: bool = False
+
+    def text(self, src: str) -> str:
+        return " ".join(src[s:e] for s, e in self.parts)
+
+
+def _is_caps(para: str) -> bool:
+    letters = [c for c in para if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _title_case(s: str) -> bool:
+    ws = re.findall(r"[^\W\d_][\w’'-]*", s)
+    content = [w for w in ws if w.casefold() not in _SMALL]
+    return bool(content) and all(w[0].isupper() for w in content)
+
+
+def _is_headline(para: str) -> bool:
+    p = para.strip()
+    return (
+        "\n" not in p
+        and len(p.split()) <= 14
+        and p[-1:] not in ".!?:…"
+        and not p.endswith(("”", '"', "»"))
+    ) or (
+        len(p.split()) <= 14
+        and p[-1:] in "”\"'’»"
+        and p[-2:-1] not in ".!?,"
+        and not VERB_RE.search(p)
+    )
+
+
+def analyse(text: str) -> QuoteReport:
+    """All quotations in ``text`` with speakers and scores, and the pull-quote (or None)."""
+    paras = paragraphs(text)
+    para_starts = [s for s, _ in paras]
+    para_texts = [text[s:e] for s, e in paras]
+    chrome = boilerplate_flags(para_texts)
+    caps = [_is_caps(p) for p in para_texts]
+    raw = find_quotes(text, paras)
+    qs = [
+        _Q(r.start, r.end, r.parts, r.closed, r.family, r.para, r.last_para) for r in raw if r.parts
+    ]
+    spans = [(q.start, q.end) for q in qs]
+
+    skip = [paras[i] for i, c in enumerate(caps) if c]
+    mentions = find_mentions(text, skip)
+    for m in mentions:
+        j = bisect.bisect_right(spans, (m.start, 1 << 60)) - 1
+        m.in_quote = j >= 0 and spans[j][0] <= m.start < spans[j][1]
+    ents = build_entities(text, mentions)
+    att = Attributor(text, ents, spans)
+
+    def para_of(pos: int) -> int:
+        return max(0, bisect.bisect_right(para_starts, pos) - 1)
+
+    # 1. Drop quotes in chrome; join quotes interrupted by their attribution.
+    qs = [q for q in qs if not chrome[q.para]]
+    joined: list[_Q] = []
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        j = i + 1
+        while j < len(qs) and qs[j].para == q.last_para:
+            r = qs[j]
+            # A nickname inside the attribution ("2nd Squadron “Sabre,”") is skipped.
+            if len(r.text(text).split()) <= 3 and _title_case(r.text(text)) and j + 1 < len(qs):
+                nxt = qs[j + 1]
+                if nxt.para == q.last_para and att.gap_attribution(q.end, nxt.start):
+                    r.drop = True
+                    j += 1
+                    continue
+            cand = att.gap_attribution(q.end, r.start)
+            if cand is None:
+                break
+            ended_r = r.text(text).rstrip()[-1:] in ".!?"
+            lim = _limit(text, r.end, qs, j, paras[r.last_para][1])
+            if att.after(r.end, lim, ended_r) is not None:
+                break  # the second part has its own attribution: two quotes
+            speaker, role = att.resolve(cand, q.end)
+            q.parts.extend(r.parts)
+            q.end, q.closed, q.last_para = r.end, r.closed, r.last_para
+            q.speaker, q.role, q.attributed = speaker, role, True
+            j += 1
+        joined.append(q)
+        i = j
+    qs = [q for q in joined if not q.drop]
+
+    # 2. Attribute, classify and filter non-speech.
+    out: list[Quote] = []
+    eligible: list[bool] = []
+    for idx, q in enumerate(qs):
+        body = q.text(text)
+        if not any(ch.isalpha() for ch in body):
+            continue
+        pi = q.para
+        ps = paras[pi][0]
+        s_start = max(
+            sentence_start(text, ps, q.start),
+            qs[idx - 1].end if idx and qs[idx - 1].last_para == pi else ps,
+        )
+        before_txt = text[s_start : q.start]
+        ended = body.rstrip()[-1:] in ".!?"
+        kind = _kind(body, before_txt)
+        speech_verb = VERB_RE.search(before_txt) is not None
+        cand: Cand | None = None
+        if not q.attributed:
+            lim = _limit(text, q.end, qs, idx + 1, paras[q.last_para][1])
+            res = att.after(q.end, lim, ended)
+            if res is not None:
+                cand = res[0]
+                q.speaker, q.role = att.resolve(cand, q.start)
+                q.attributed = True
+        if not q.attributed:
+            cand = att.before(q.start, s_start, kind is QuoteKind.PARTIAL)
+            if cand is not None:
+                q.speaker, q.role = att.resolve(cand, cand.start)
+                q.attributed = True
+        if not q.attributed and not before_txt.strip():
+            if caps[pi] and pi > 0:
+                q.speaker = caps_speaker(para_texts[pi - 1])
+                q.attributed = q.speaker is not None
+            elif pi > 0 and not chrome[pi - 1]:
+                cand = att.previous_paragraph(para_texts[pi - 1], paras[pi - 1][0])
+                if cand is not None:
+                    q.speaker, q.role = att.resolve(cand, cand.start)
+                    q.attributed = True
+        if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi]):
+            continue
+        if q.speaker:
+            att.add_speaker(q.start, q.speaker)
+        quote = Quote(body, q.speaker, kind, q.start, q.end, 0.0, q.role)
+        score = score_text(body, kind, q.speaker)
+        out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role))
+        del quote
+        eligible.append(not _is_headline(para_texts[pi]))
+    cands = pick_candidates(out, eligible)
+    best = cands[0] if cands else None
+    return QuoteReport(tuple(out), best, tuple(cands))
+
+
+def _limit(text: str, end: int, qs: list[_Q], nxt: int, para_end: int) -> int:
+    lim = min(para_end, end + 250)
+    if nxt < len(qs):
+        lim = min(lim, qs[nxt].start)
+    return lim
+
+
+def _kind(body: str, before: str) -> QuoteKind:
+    first = body.lstrip(" .…[(-–—'\"‘“")
+    if not first:
+        return QuoteKind.PARTIAL
+    b = before.rstrip()
+    if first[0].islower():
+        # "comme le dit Madame Boustani « ces … »": speech introduced by verb + name.
+        if re.search(r"(?:\b(?:dit|dice|sagt|says|said)\s+(?:\w+\s+){0,2}[A-Z][\w-]+)\s*[,:]?$", b):
+            return QuoteKind.FULL
+        return QuoteKind.PARTIAL
+    if b and _EMBED_BEFORE.search(b) and not b.endswith((":", ",")):
+        return QuoteKind.PARTIAL
+    return QuoteKind.FULL
+
+
+def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, para: str) -> bool:
+    """Titles, names, scare quotes and headline claims are not anyone's speech."""
+    n = len(body.split())
+    cue_ctx = text[max(0, q.start - 30) : q.start]
+    if _TITLE_CUE_RE.search(cue_ctx):
+        return True
+    if n <= 8 and _title_case(body) and not q.attributed:
+        return True
+    if (
+        n <= 3
+        and not (q.attributed and speech_verb)
+        and not (q.attributed and q.speaker and _after_attr(text, q))
+    ):
+        return True
+    if q.family == "S" and n < 5 and not q.attributed:
+        return True
+    if _is_headline(para) and n <= 6 and not speech_verb:
+        return True
+    return False
+
+
+def _after_attr(text: str, q: _Q) -> bool:
+    tail = text[q.end : q.end + 40]
+    return VERB_RE.search(tail) is not None

@@ -1,0 +1,329 @@
+"""Names in running text: who is mentioned where, with titles and roles split off.
+
+A *mention* is a capitalised name sequence; an *entity* is the full name it was first
+introduced with, so "Trump" resolves to "Donald Trump" and "Sir Muir" to "Muir Gray".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from syndicator.quotes.lexicon import (
+    CAP_STOPWORDS,
+    CONNECTORS,
+    DOC_ROLES,
+    ORG_ROLES,
+    ORG_WORDS,
+    PERSON_ROLES,
+    PUBLICATION_ROLES,
+    TITLES,
+)
+
+UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+_TOK = rf"[{UPPER}][\w’'.\-]*"
+_ORD = r"\d+(?:st|nd|rd|th)\b"
+_SEP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
+_CONN = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+NAME_SEQ = re.compile(rf"{_TOK}(?:{_SEP}(?:(?:{_CONN}){_SEP})?(?:{_TOK}|{_ORD}))*")
+_ACRONYM = re.compile(rf"[{UPPER}](?:\.?[{UPPER}&])+\.?")
+_ABBREV = frozenset(
+    [
+        "lt",
+        "col",
+        "gen",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "sen",
+        "rep",
+        "gov",
+        "capt",
+        "sgt",
+        "spc",
+        "pvt",
+        "cpl",
+        "maj",
+        "adm",
+        "cmdr",
+        "brig",
+        "prof",
+        "mme",
+        "jr",
+        "sr",
+        "st",
+        "mt",
+        "ft",
+        "inc",
+        "corp",
+        "co",
+        "no",
+        "rev",
+        "u.s",
+        "u.k",
+        "u.n",
+        "d.c",
+        "m",
+    ]
+)
+_ALL_ROLES = PERSON_ROLES | PUBLICATION_ROLES | ORG_ROLES | DOC_ROLES
+_ROLE_NOUNS = "|".join(sorted((re.escape(r) for r in _ALL_ROLES), key=len, reverse=True))
+ROLE_NP = re.compile(
+    r"(?P<det>the|this|le|la|l’|l'|el|der|die|das)\s+"
+    r"(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
+    + _ROLE_NOUNS
+    + r")\b(?:\s+(?P<site>website|site))?",
+    re.IGNORECASE,
+)
+INDEF_NP = re.compile(
+    r"(?P<det>an?|un|une|un[ao])\s+(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
+    + "|".join(sorted((re.escape(r) for r in PERSON_ROLES), key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+PRONOUN_RE = re.compile(r"(?:he|she|they|il|elle|ils|elles|él|ella|er|sie)\b", re.IGNORECASE)
+_LOWER_ROLE_GAP = re.compile(
+    r"[ \t\n]+((?:[a-zà-ÿ][\w’'-]*[ \t\n]+){0,4}?[a-zà-ÿ][\w’'-]*),?[ \t\n]+$"
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One name in the text, already split into name and role."""
+
+    start: int
+    end: int
+    name: str
+    role: str | None
+    kind: str  # "person", "org" or "unknown"
+    possessive: bool = False
+    evidence: bool = False  # strong sign that this is a person (title, role, speech verb)
+    modifier: bool = False  # part of another name's role ("Kremlin" in "Kremlin spokesman X")
+    in_quote: bool = False
+    canonical: str = ""
+
+
+@dataclass(slots=True)
+class Entities:
+    """Full names as first introduced, and the roles they were introduced with."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    full: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, name, kind)
+    roles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    person_evidence: set[str] = field(default_factory=set)
+
+    def resolve(self, name: str, pos: int) -> str:
+        """Canonical full name for ``name`` as written at ``pos``."""
+        tokens = name.split()
+        if not tokens:
+            return name
+        low = name.casefold()
+        for _, full, _ in self.full:
+            if full.casefold() == low:
+                return full
+        if len(tokens) == 1:
+            tok = tokens[0]
+            if _ACRONYM.fullmatch(tok):
+                acro = tok.replace(".", "")
+                for _, full, _ in self.full:
+                    if _initials(full) == acro:
+                        return full
+            cands: list[tuple[tuple[int, int, int], str]] = []
+            for fpos, full, _ in self.full:
+                ft = full.split()
+                if len(ft) < 2:
+                    continue
+                if ft[-1].casefold() == tok.casefold():
+                    rank = 0
+                elif any(t.casefold() == tok.casefold() for t in ft):
+                    rank = 1
+                else:
+                    continue
+                key = (0, rank, -fpos) if fpos <= pos else (1, rank, fpos)
+                cands.append((key, full))
+            if cands:
+                return min(cands)[1]
+        elif len(tokens) >= 2:
+            # "Mr. Abdullah Abdullah" -> same; "Colin Powell" -> itself.
+            for _, full, _ in self.full:
+                if full.casefold().endswith(low) and len(full) > len(name):
+                    return full
+        return name
+
+    def is_person(self, canonical: str) -> bool:
+        return canonical in self.person_evidence
+
+
+def _initials(full: str) -> str:
+    words = [w for w in re.split(r"[\s-]+", full) if w and w.casefold() not in CONNECTORS]
+    if len(words) < 2:
+        return ""
+    return "".join(w[0] for w in words if w[0].isupper()).upper()
+
+
+def _is_title(tok: str) -> bool:
+    t = tok.rstrip(".").casefold()
+    if t in TITLES or re.fullmatch(r"\d+(?:st|nd|rd|th)", t):
+        return True
+    if "-" in t:
+        head = t.split("-")[0]
+        return head in TITLES and t.split("-")[-1] in TITLES | {"elect", "general", "in"}
+    return False
+
+
+def _is_abbrev(tok: str) -> bool:
+    core = tok[:-1]
+    return (
+        len(core) <= 1
+        or "." in core
+        or core.casefold() in _ABBREV
+        or (core.isupper() and len(core) <= 3)
+    )
+
+
+def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], list[str], bool]:
+    """(role tokens, name tokens, kept_the) with stop words and titles split off."""
+    kept_the = False
+    i = 0
+    while i < len(tokens) and tokens[i].rstrip(".").casefold() in CAP_STOPWORDS:
+        if tokens[i] == "The" and not sentence_initial and i == 0 and len(tokens) > 1:
+            rest_low = {t.rstrip(".").casefold() for t in tokens[1:]}
+            if rest_low & ORG_WORDS or len(tokens) == 2:
+                kept_the = True
+                break
+        i += 1
+    tokens = tokens[i:]
+    k = -1
+    for j, tok in enumerate(tokens):
+        if _is_title(tok):
+            k = j
+    while 0 <= k < len(tokens) - 2 and tokens[k + 1].casefold() in ("of", "for", "de", "du"):
+        k += 2
+    if k >= len(tokens) - 1:
+        return tokens, [], kept_the
+    return tokens[: k + 1], tokens[k + 1 :], kept_the
+
+
+def classify(name_tokens: list[str]) -> str:
+    low = [t.rstrip(".").casefold() for t in name_tokens]
+    if any(t in ORG_WORDS for t in low) or any(t.endswith((".com", ".net", ".org")) for t in low):
+        return "org"
+    if len(name_tokens) == 1 and _ACRONYM.fullmatch(name_tokens[0]):
+        return "org"
+    if len(name_tokens) >= 2:
+        return "person"
+    return "unknown"
+
+
+def sentence_initial(text: str, pos: int) -> bool:
+    """True when ``pos`` starts a sentence (paragraph start or after . ! ? and a space)."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] == "\n":
+        return True
+    return text[i] in ".!?" and i + 1 < pos
+
+
+def parse_name(text: str, start: int, end: int) -> list[Mention]:
+    """Split one capitalised sequence into mentions (possessives and sentence ends cut it)."""
+    out: list[Mention] = []
+    toks = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    group: list[tuple[int, str]] = []
+
+    def flush(possessive: bool = False) -> None:
+        if not group:
+            return
+        g0 = group[0][0]
+        role, name, kept = split_name([t for _, t in group], sentence_initial(text, g0))
+        if name:
+            n_start = group[len(group) - len(name) - (1 if kept else 0)][0]
+            if kept:
+                name = ["The", *name]
+            n_end = group[-1][0] + len(group[-1][1])
+            label = " ".join(name)
+            kind = classify([t for t in name if t != "The"])
+            out.append(
+                Mention(n_start, n_end, label, " ".join(role) or None, kind, possessive,
+                        evidence=bool(role) and kind != "org")
+            )  # fmt: skip
+        elif role:
+            n_end = group[-1][0] + len(group[-1][1])
+            out.append(Mention(group[0][0], n_end, "", " ".join(role), "role", possessive))
+        group.clear()
+
+    for pos, tok in toks:
+        if tok.endswith(("’s", "'s")) and len(tok) > 2:
+            group.append((pos, tok[:-2]))
+            flush(possessive=True)
+            continue
+        if tok.endswith(".") and not _is_abbrev(tok):
+            group.append((pos, tok[:-1]))
+            flush()
+            continue
+        group.append((pos, tok))
+    flush()
+    return out
+
+
+def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
+    """All name mentions in document order; ``skip`` are spans (all-caps paragraphs)."""
+    mentions: list[Mention] = []
+    for m in NAME_SEQ.finditer(text):
+        if any(a <= m.start() < b for a, b in skip):
+            continue
+        mentions.extend(parse_name(text, m.start(), m.end()))
+    # Role phrases between two names: "Kremlin spokesman Dmitry Peskov".
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        gap = text[a.end : b.start + 1]
+        if a.possessive or b.kind == "role":
+            continue
+        g = _LOWER_ROLE_GAP.match(text, a.end, b.start)
+        if g and any(w.strip(",").casefold() in PERSON_ROLES for w in g.group(1).split()):
+            a.modifier = True
+            b.evidence = True
+            b.role = (text[a.start : a.end] + " " + g.group(1)).strip()
+        elif gap.startswith(" ") and text[a.end : b.start].strip() == "" and a.kind == "role":
+            b.evidence = True
+    for mt in mentions:
+        if mt.kind == "role" or mt.evidence:
+            continue
+        before = text[max(0, mt.start - 40) : mt.start]
+        words = re.findall(r"[\w’'-]+", before)[-3:]
+        if any(w.casefold() in PERSON_ROLES for w in words):
+            mt.evidence = mt.kind != "org"
+            continue
+        after = text[mt.end : mt.end + 60]
+        app = re.match(r",\s+(?:an?|the|[\w’']+’s|[\w’']+'s)?\s*((?:[\w-]+\s+){0,3}[\w-]+)", after)
+        if app and any(w.casefold() in PERSON_ROLES for w in app.group(1).split()):
+            mt.evidence = mt.kind != "org"
+    return mentions
+
+
+def build_entities(text: str, mentions: list[Mention]) -> Entities:
+    """Index full names (first introduction wins) and the roles they came with."""
+    ents = Entities(mentions=mentions)
+    seen: set[str] = set()
+    for mt in mentions:
+        if mt.kind == "role" or mt.in_quote or not mt.name:
+            continue
+        n_tok = len(mt.name.split())
+        key = mt.name.casefold().removeprefix("the ")
+        if (n_tok >= 2 or mt.kind == "org") and key not in seen:
+            # A longer name already known that ends with this one is the same entity.
+            if not any(f.casefold().endswith(" " + mt.name.casefold()) for _, f, _ in ents.full):
+                seen.add(key)
+                ents.full.append((mt.start, mt.name, mt.kind))
+    for mt in mentions:
+        if mt.kind == "role" or not mt.name:
+            continue
+        mt.canonical = ents.resolve(mt.name, mt.start)
+        if mt.evidence:
+            ents.person_evidence.add(mt.canonical)
+        if mt.role and mt.kind != "org":
+            for word in re.findall(r"[\w-]+", mt.role):
+                w = word.casefold()
+                if w in PERSON_ROLES or w in TITLES:
+                    ents.roles.setdefault(w, []).append((mt.start, mt.canonical))
+    return ents

@@ -1,0 +1,104 @@
+"""Score quotes as pull-quotes and choose the best postable line (or none).
+
+An editor wants a full, attributed, self-contained statement of about 8-40 words that
+says something (an opinion, a vivid image), not a fragment or a procedural line. Long
+quotes are cut into runs of whole sentences so a good sentence inside is still found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from syndicator.models import Quote, QuoteKind
+from syndicator.quotes.lexicon import (
+    DANGLING_STARTS,
+    FIRST_PERSON,
+    PROCEDURAL_WORDS,
+    VIVID_WORDS,
+)
+
+MIN_WORDS, MAX_WORDS = 8, 40
+THRESHOLD = 0.5
+_WORD = re.compile(r"[\w’'-]+")
+_SENT_END = re.compile(r"(?<=[.!?…])[”’\"']?\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
+    """0..1: how well this line stands alone as a social post."""
+    ws = words(text)
+    n = len(ws)
+    if speaker is None or n < MIN_WORDS or n > MAX_WORDS:
+        return 0.0
+    score = 0.55
+    if 12 <= n <= 32:
+        score += 0.1
+    first = text.lstrip("\"'“‘[(").split(maxsplit=1)[0] if text.strip() else ""
+    if kind is QuoteKind.PARTIAL:
+        score -= 0.3
+    if first[:1].islower():
+        score -= 0.3
+    if first.strip(",.").casefold() in DANGLING_STARTS:
+        score -= 0.15
+    if text.rstrip().endswith(("...", "…")):
+        score -= 0.35
+    low = [w.casefold() for w in ws]
+    vivid = sum(1 for w in low if w in VIVID_WORDS)
+    score += min(0.24, 0.08 * vivid)
+    if any(w in FIRST_PERSON for w in low):
+        score += 0.08
+    if "!" in text:
+        score += 0.03
+    digits = sum(1 for w in ws if any(ch.isdigit() for ch in w))
+    score -= min(0.3, 0.1 * digits)
+    score -= min(0.2, 0.1 * sum(1 for w in low if w in PROCEDURAL_WORDS))
+    if text.rstrip()[-1:] in ".!?,":
+        score += 0.04
+    return max(0.0, min(1.0, score))
+
+
+def sentence_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every run of whole sentences inside ``text`` of postable length."""
+    bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
+    spans = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    runs = []
+    for i in range(len(spans)):
+        for j in range(i, len(spans)):
+            s, e = spans[i][0], spans[j][1]
+            n = len(words(text[s:e]))
+            if n > MAX_WORDS:
+                break
+            if n >= MIN_WORDS and (i, j) != (0, len(spans) - 1):
+                runs.append((s, e))
+    return runs
+
+
+def candidates(quotes: list[Quote], eligible: list[bool]) -> list[Quote]:
+    """Postable lines, best first: whole quotes and sentence runs cut from long ones."""
+    pool: list[tuple[float, int, Quote]] = []
+    for idx, (q, ok) in enumerate(zip(quotes, eligible, strict=True)):
+        if not ok or q.speaker is None:
+            continue
+        whole = score_text(q.text, q.kind, q.speaker)
+        if whole > 0:
+            pool.append((whole + 0.02, idx, replace(q, score=whole)))
+        if q.kind is QuoteKind.PARTIAL:
+            continue
+        for s, e in sentence_runs(q.text):
+            part = q.text[s:e].strip()
+            sc = score_text(part, QuoteKind.FULL, q.speaker)
+            if sc > 0:
+                pool.append((sc, idx, replace(q, text=part, score=sc)))
+    pool.sort(key=lambda t: (-t[0], t[1]))
+    seen: set[str] = set()
+    out = []
+    for sc, _, q in pool:
+        if sc < THRESHOLD or q.text in seen:
+            continue
+        seen.add(q.text)
+        out.append(q)
+    return out

@@ -1,0 +1,411 @@
+"""Who said it: attribution patterns around a quote, resolved to a full name.
+
+Order of evidence: the attribution right after the quote ("…," said X / X said), then
+the writer's clause before it (X said that “…”, X: “…”), then the paragraph before a
+quote that stands alone (The PM said: / a statement from X). Nothing found -> None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from syndicator.quotes.lexicon import (
+    ADVERBS,
+    CAP_STOPWORDS,
+    DOC_ROLES,
+    ORG_ROLES,
+    PERSON_ROLES,
+    PRONOUNS_SINGULAR,
+    PUBLICATION_ROLES,
+    SPEECH_VERBS,
+)
+from syndicator.quotes.names import (
+    INDEF_NP,
+    NAME_SEQ,
+    PRONOUN_RE,
+    ROLE_NP,
+    Entities,
+    Mention,
+    split_name,
+)
+
+_VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
+_CAP_PREPS = ("According to", "Selon", "Según", "Laut")
+VERB_RE = re.compile(
+    r"(?<![\w’'-])(?:" + "|".join(re.escape(v) for v in _VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])"
+)
+_ADV = "|".join(sorted(ADVERBS, key=len, reverse=True))
+_VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + VERB_RE.pattern + r")[ \t\n]*")
+_AFTER_NP_VERB = re.compile(
+    r"[ \t\n]*(?:,[^,\n“”\"«»]{1,90},[ \t\n]*)?(?:(?:has|have|had|was|is|would|will|did|then|"
+    + _ADV
+    + r")[ \t\n]+){0,3}(?:on \w+ |in a \w+ |on \w+day )?("
+    + VERB_RE.pattern
+    + r")"
+)
+_CLAUSE_BREAK = re.compile(
+    r";|:|,\s+(?:in which|which|who|and|but|while|when|as|because|although|though|y|et)\b"
+    r"|\b(?:that|que|dass|how|after|and also|mais)\b"
+)
+_CAPS_VERB = re.compile(r"\b(?:SAYS|SAID|TELLS|TOLD|ADDS|ADDED|EXPLAINS|EXPLAINED|STATES|NOTES)\b")
+_STATEMENT_FROM = re.compile(
+    r"\b(?:statement|message|letter|remarks|comments|note|tweet|post)s?\s+(?:from|by|of)\s+",
+    re.IGNORECASE,
+)
+_DOC_AUTHOR = re.compile(
+    r"\b(?:letter|statement|message|note|memo|tweet|post|lettre|carta)\s+(?:from|by|de)\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class Cand:
+    """A phrase that may name the speaker."""
+
+    kind: str  # "name", "pron", "role", "indef"
+    text: str
+    start: int
+    end: int
+    mention: Mention | None = None
+
+
+class Attributor:
+    """Resolves attribution phrases against the article's names (one per article)."""
+
+    def __init__(self, text: str, ents: Entities, quote_spans: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.ents = ents
+        self.mentions = [m for m in ents.mentions]
+        self.starts = [m.start for m in self.mentions]
+        self.quote_spans = quote_spans
+        timeline = []
+        for m in self.mentions:
+            if m.in_quote or m.possessive or m.modifier or m.kind in ("role", "org"):
+                continue
+            if m.canonical in ents.person_evidence:
+                timeline.append((m.start, m.canonical))
+        self.timeline = timeline
+
+    # -- phrase parsing ---------------------------------------------------------------
+    def mention_at(self, pos: int, limit: int) -> Mention | None:
+        i = bisect.bisect_left(self.starts, pos)
+        while i < len(self.mentions) and self.mentions[i].start < limit:
+            m = self.mentions[i]
+            if m.kind != "role" and not m.modifier and m.name:
+                return m
+            i += 1
+        return None
+
+    def np_at(self, pos: int, limit: int) -> Cand | None:
+        """The noun phrase starting at ``pos`` that could name a speaker."""
+        text = self.text
+        while pos < limit and text[pos] in " \t\n":
+            pos += 1
+        if pos >= limit:
+            return None
+        m = PRONOUN_RE.match(text, pos)
+        if m and m.end() <= limit:
+            return Cand("pron", m.group().casefold(), pos, m.end())
+        m = ROLE_NP.match(text, pos)
+        if m and m.end() <= limit:
+            app = re.compile(r",[ \t\n]+").match(text, m.end())
+            if app:
+                nm = NAME_SEQ.match(text, app.end())
+                if nm and nm.end() <= limit + 60:
+                    mt = self.mention_at(app.end(), nm.end())
+                    if mt is not None and mt.kind != "org":
+                        return Cand("name", mt.name, mt.start, mt.end, mt)
+            return Cand("role", m.group("noun").casefold(), pos, m.end())
+        m = re.compile(r"the[ \t\n]+").match(text, pos)
+        start = m.end() if m else pos
+        nm = NAME_SEQ.match(text, start)
+        if nm and nm.start() < limit:
+            mt = self.mention_at(start, min(limit, nm.end() + 80))
+            if mt is not None and mt.start <= nm.end() + 60:
+                end = mt.end
+                sm = re.compile(r"[ \t]+(website|site|blog)\b").match(text, end)
+                if sm and mt.kind != "person":
+                    return Cand("name", mt.name + " " + sm.group(1), mt.start, sm.end(), None)
+                return Cand("name", mt.name, mt.start, end, mt)
+            if nm.end() <= limit:
+                role, name, _ = split_name(text[nm.start() : nm.end()].split(), False)
+                if not name and role:
+                    return Cand("role", role[-1].casefold().rstrip("."), nm.start(), nm.end())
+        m = INDEF_NP.match(text, pos)
+        if m and m.end() <= limit:
+            tail = re.compile(
+                r"[ \t]+(?:for|of|at|from)[ \t]+(?:the[ \t]+)?[A-Z][\w.-]*(?:[ \t]+[A-Z][\w.-]*)*"
+            )
+            t = tail.match(text, m.end())
+            end = t.end() if t else m.end()
+            return Cand("indef", text[pos:end], pos, end)
+        m = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})").match(text, pos)
+        if m and any(w.casefold() in PERSON_ROLES for w in m.group(1).split()):
+            mt = self.mention_at(m.end(), m.end() + 1)
+            if mt is not None and mt.start == m.end():
+                return Cand("name", mt.name, mt.start, mt.end, mt)
+        return None
+
+    # -- resolution ---------------------------------------------------------------------
+    def resolve(self, cand: Cand, pos: int) -> tuple[str | None, str | None]:
+        """(speaker, role) for a candidate phrase at ``pos``."""
+        if cand.kind == "name":
+            if cand.mention is not None:
+                return cand.mention.canonical or cand.mention.name, cand.mention.role
+            return cand.text, None
+        if cand.kind == "pron":
+            if cand.text not in PRONOUNS_SINGULAR:
+                return None, None
+            return self.last_person(pos), None
+        if cand.kind == "indef":
+            return cand.text, cand.text
+        noun = cand.text
+        if noun in DOC_ROLES:
+            author = self.document_author(pos)
+            if author:
+                return author, None
+            return self.last_person(pos), None
+        if noun in self.ents.roles:
+            best = None
+            for rpos, name in self.ents.roles[noun]:
+                if rpos <= pos:
+                    best = name
+            if best:
+                return best, noun
+        if noun in PERSON_ROLES:
+            return self.last_person(pos, weak=True), noun
+        if noun in PUBLICATION_ROLES:
+            return self.last_kind(pos, ("org", "unknown")), None
+        if noun in ORG_ROLES:
+            return self.last_kind(pos, ("org",)), None
+        return None, None
+
+    def in_quote(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.quote_spans)
+
+    def last_person(self, pos: int, weak: bool = False) -> str | None:
+        i = bisect.bisect_left(self.timeline, (pos, ""))
+        strong = self.timeline[i - 1] if i else None
+        if not weak:
+            return strong[1] if strong else None
+        best = strong
+        for m in self.mentions:
+            if m.start >= pos:
+                break
+            if m.in_quote or m.possessive or m.modifier or m.kind not in ("person", "unknown"):
+                continue
+            canon = m.canonical or m.name
+            if m.kind == "unknown" and len(canon.split()) < 2:
+                continue
+            if best is None or m.start > best[0]:
+                best = (m.start, canon)
+        return best[1] if best else None
+
+    def last_kind(self, pos: int, kinds: tuple[str, ...]) -> str | None:
+        best = None
+        for m in self.mentions:
+            if m.start >= pos:
+                break
+            if m.in_quote or m.possessive or m.modifier or m.kind not in kinds:
+                continue
+            best = m.canonical or m.name
+        return best
+
+    def document_author(self, pos: int) -> str | None:
+        for m in _DOC_AUTHOR.finditer(self.text):
+            c = self.np_at(m.end(), m.end() + 120)
+            if c is not None and c.kind == "name":
+                return self.resolve(c, m.end())[0]
+        return None
+
+    def add_speaker(self, pos: int, name: str) -> None:
+        """A resolved speaker is the freshest referent for a following pronoun."""
+        if name and len(name.split()) >= 1 and name in self.ents.person_evidence | {name}:
+            bisect.insort(self.timeline, (pos, name))
+
+    # -- attribution patterns -----------------------------------------------------------
+    def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int] | None:
+        """'…," said X' / '…," X said' / '…' X (end of paragraph)."""
+        text = self.text
+        m = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*").match(text, q_end)
+        p = m.end()
+        if p >= limit or text[p] in ".!?":
+            return None
+        vm = _VERB_FIRST.match(text, p)
+        if vm and vm.end() <= limit:
+            q = vm.end()
+            prep = re.compile(r"(?:sur|dans|on|in)[ \t]+").match(text, q)
+            if prep and "lire" in vm.group(1):
+                q = prep.end()
+            c = self.np_at(q, limit)
+            if c is not None:
+                return c, c.end
+            if "lire" in vm.group(1):
+                return None
+        c = self.np_at(p, limit)
+        if c is not None:
+            if ended and text[c.start].isupper() and c.kind != "name":
+                return None
+            vm = _AFTER_NP_VERB.match(text, c.end)
+            if vm and vm.end() <= limit + 20:
+                if ended and c.kind == "name" and text[c.start].isupper():
+                    # A capitalised name after a finished sentence starts a new sentence,
+                    # unless the attribution is just "Name said." / "Name said:".
+                    tail = text[vm.end() : vm.end() + 3]
+                    if not re.match(r"[ \t]*[.,:]", tail):
+                        return None
+                return c, vm.end()
+            # '…' Sir Muir Gray  (a name alone to the end of the paragraph)
+            rest = text[c.end : limit].strip(" \t.")
+            if c.kind == "name" and not rest and "\n\n" not in text[q_end : c.start]:
+                return c, c.end
+        return None
+
+    def gap_attribution(self, q_end: int, r_start: int) -> Cand | None:
+        """The text between two quotes is nothing but an attribution: join them."""
+        text = self.text
+        res = self.after(q_end, r_start, False)
+        if res is None:
+            return None
+        cand, end = res
+        rest = text[end:r_start]
+        core = rest.rstrip(" \t\n.,:;—–-")
+        if rest.strip() and rest.rstrip(" \t\n")[-1:] not in ".,:;—–-":
+            return None
+        if len(core.split()) > 30:
+            return None
+        if VERB_RE.search(core) or re.search(r"\b(?:that|que|adding|noting|saying)\b", core):
+            return None
+        if re.search(r"[.!?][ \t\n]+\S", core.replace("Lt.", "Lt").replace("Col.", "Col")):
+            return None
+        return cand
+
+    def before(self, q_start: int, s_start: int, partial: bool) -> Cand | None:
+        """X said that “…” / X: “…” / comme le dit X « … »."""
+        text = self.text
+        ctx_end = q_start
+        verb = None
+        for vm in VERB_RE.finditer(text, s_start, ctx_end):
+            verb = vm
+        if verb is not None:
+            clause = s_start
+            for bm in _CLAUSE_BREAK.finditer(text, s_start, verb.start()):
+                clause = bm.end()
+            c = self.pick(self.candidates(clause, verb.start()))
+            if c is not None:
+                return c
+            inv = self.np_at(verb.end(), ctx_end)
+            if inv is not None and not text[inv.end : ctx_end].strip(" \t\n,:"):
+                return inv
+            c = self.pick(self.candidates(s_start, clause))
+            if c is not None:
+                return c
+            return None
+        if text[s_start:ctx_end].rstrip().endswith(":") or partial:
+            return self.pick(self.candidates(s_start, ctx_end))
+        return None
+
+    def candidates(self, a: int, b: int) -> list[Cand]:
+        text = self.text
+        out: list[Cand] = []
+        covered: list[tuple[int, int]] = []
+        for m in ROLE_NP.finditer(text, a, b):
+            out.append(Cand("role", m.group("noun").casefold(), m.start(), m.end()))
+            covered.append((m.start(), m.end()))
+        for m in PRONOUN_RE.finditer(text, a, b):
+            if (m.start() == 0 or not text[m.start() - 1].isalnum()) and not self.in_quote(
+                m.start()
+            ):
+                if m.group().casefold() in PRONOUNS_SINGULAR:
+                    out.append(Cand("pron", m.group().casefold(), m.start(), m.end()))
+        i = bisect.bisect_left(self.starts, a)
+        while i < len(self.mentions) and self.mentions[i].start < b:
+            mt = self.mentions[i]
+            i += 1
+            if mt.kind == "role" or mt.modifier or mt.possessive or mt.in_quote or not mt.name:
+                continue
+            if any(s <= mt.start < e for s, e in covered):
+                continue
+            if mt.name.split()[0].casefold() in CAP_STOPWORDS:
+                continue
+            out.append(Cand("name", mt.name, mt.start, mt.end, mt))
+        out.sort(key=lambda c: c.start)
+        return out
+
+    def priority(self, c: Cand) -> int:
+        if c.kind == "pron":
+            return 0
+        if c.kind == "name" and c.mention is not None:
+            canon = c.mention.canonical or c.mention.name
+            if canon in self.ents.person_evidence:
+                return 0
+            if c.mention.kind == "person":
+                return 1
+            if c.mention.kind == "org":
+                return 2
+            return 3
+        if c.kind == "role":
+            return 1 if c.text in PERSON_ROLES else 2
+        return 2
+
+    def pick(self, cands: list[Cand]) -> Cand | None:
+        if not cands:
+            return None
+        return min(cands, key=lambda c: (self.priority(c), c.start))
+
+    def previous_paragraph(self, para_text: str, para_start: int) -> Cand | None:
+        """A quote standing alone, introduced by the paragraph before it."""
+        text = self.text
+        para_end = para_start + len(para_text)
+        for m in _STATEMENT_FROM.finditer(text, para_start, para_end):
+            c = self.np_at(m.end(), para_end)
+            if c is not None and c.kind == "name":
+                return c
+        stripped = para_text.rstrip()
+        if stripped.endswith(":"):
+            s = _last_sentence_start(text, para_start, para_start + len(stripped) - 1)
+            c = self.before(para_start + len(stripped) - 1, s, True)
+            if c is not None:
+                return c
+        return None
+
+
+def _last_sentence_start(text: str, a: int, b: int) -> int:
+    s = a
+    for m in re.finditer(r"[.!?][”\"’']?[ \t\n]+(?=[A-Z“\"«‘])", text[a:b]):
+        prev = (
+            text[a : a + m.start()].rsplit(None, 1)[-1] if text[a : a + m.start()].strip() else ""
+        )
+        if re.fullmatch(
+            r"(?:[A-Z]|Lt|Col|Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Capt|Sgt|Spc|Pvt|St|U\.S|U\.N|Jr|Sr|Prof|No)",
+            prev,
+        ):
+            continue
+        s = a + m.end()
+    return s
+
+
+def sentence_start(text: str, para_start: int, pos: int) -> int:
+    """Start of the sentence containing ``pos`` (never before its paragraph)."""
+    return _last_sentence_start(text, para_start, pos)
+
+
+def caps_speaker(para: str) -> str | None:
+    """In an ALL-CAPS script: the name just before SAYS/SAID, titles dropped."""
+    best = None
+    for m in _CAPS_VERB.finditer(para):
+        words = re.findall(r"[A-Z][A-Z'’.-]*|,", para[: m.start()])
+        name: list[str] = []
+        for w in reversed(words):
+            if w == "," or w.casefold().rstrip(".") in CAP_STOPWORDS:
+                break
+            if split_name([w], False)[1] == []:
+                break
+            name.append(w)
+            if len(name) == 4:
+                break
+        if len(name) >= 2:
+            best = " ".join(reversed(name))
+    return best
