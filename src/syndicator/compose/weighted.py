@@ -113,7 +113,14 @@ def _tag_flag(subdivision: str) -> str:
 _FLAGS = "|".join(_flag(r) for r in _REGIONS)
 _TAG_FLAGS = "|".join(_tag_flag(s) for s in ("gbeng", "gbsct", "gbwls"))
 _ELEMENT = f"(?:[{_MOD_BASE}][\U0001f3fb-\U0001f3ff]|[{_VS16_BASE}]\ufe0f|[{_PICT}])"
-_EMOJI = re.compile(f"{_TAG_FLAGS}|{_FLAGS}|[#*0-9]\ufe0f?\u20e3|{_ELEMENT}(?:\u200d{_ELEMENT})*")
+_RI = "\U0001f1e6-\U0001f1ff"
+_EMOJI = re.compile(
+    f"(?=\U0001f3f4)(?:{_TAG_FLAGS})|(?=[{_RI}])(?:{_FLAGS})|(?=[#*0-9])[#*0-9]\ufe0f?\u20e3"
+    f"|{_ELEMENT}(?:\u200d{_ELEMENT})*"
+)
+# Every emoji sequence holds a character in these few ranges (a superset of _PICT, the
+# regional indicators and U+20E3, but cheap to test): text without one skips the emoji scan.
+_EMOJI_HINT = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001fffd]")
 
 # --- URLs -------------------------------------------------------------------------------
 # A port of twitter-text's extractor regexes (twitter-text-parser 3.0.0, regexp/*.py).
@@ -128,8 +135,33 @@ _LATIN_ACCENTS = (
 _CYRILLIC = "\u0400-\u04ff"
 _DOMAIN_CHAR = f"[^{_PUNCT}{_SPACES}{_INVALID_CHARS}{_DIRECTIONAL}]"
 _TLD_END = "(?=[^0-9a-zA-Z@+-]|$)"
-_GTLD = f"(?:(?:{'|'.join(GTLDS.split())}){_TLD_END})"
-_CCTLD = f"(?:(?:{'|'.join(CCTLDS.split())}){_TLD_END})"
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """An alternation of *words* as a character trie: the regex engine then tests a few
+    branches per character instead of ~1,500 TLDs one by one (same matches, far faster)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if optional:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
+_GTLD = f"(?:{_trie_pattern(GTLDS.split())}{_TLD_END})"
+_CCTLD = f"(?:{_trie_pattern(CCTLDS.split())}{_TLD_END})"
 _PUNYCODE = r"(?:xn--[\-0-9a-z]+)"
 _SUBDOMAIN = f"(?:(?:{_DOMAIN_CHAR}(?:[_-]|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
 _DOMAIN_NAME = f"(?:(?:{_DOMAIN_CHAR}(?:-|{_DOMAIN_CHAR})*)?{_DOMAIN_CHAR}\\.)"
@@ -146,6 +178,7 @@ _ASCII_DOMAIN = re.compile(
 )
 _TCO = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.I)
 _NO_SCHEME_BAD_PRECEDING = re.compile(r"[-_./]$")
+_CHUNK = re.compile(f"[^{_SPACES}]+")
 _MAX_URL_LENGTH = 4096
 _MAX_TCO_SLUG = 40
 
@@ -185,9 +218,21 @@ def find_urls(text: str) -> list[tuple[int, int]]:
     if "." not in text:
         return []
     spans: list[tuple[int, int]] = []
+    # A URL never spans a space, so only the space-free chunks holding a "." are scanned:
+    # the same matches as scanning the whole text, at a fraction of the cost.
+    # Each chunk keeps the space before it: that space is what the regex sees as the
+    # "preceding character", exactly as when scanning the whole text.
+    for chunk in _CHUNK.finditer(text):
+        if "." in chunk.group():
+            start = max(chunk.start() - 1, 0)
+            _find_in_chunk(text[start : chunk.end()], start, spans)
+    return spans
+
+
+def _find_in_chunk(text: str, offset: int, spans: list[tuple[int, int]]) -> None:
     for m in _url_regex().finditer(text):
         before, url, scheme, domain, _port, path = m.group(1, 2, 3, 4, 5, 6)
-        start, end = m.start(2), m.end(2)
+        start, end = m.start(2) + offset, m.end(2) + offset
         if not _idna_length_ok(url, scheme or "https://", domain):
             continue
         if scheme is None:
@@ -208,7 +253,6 @@ def find_urls(text: str) -> list[tuple[int, int]]:
                     continue
                 end = start + len(tco.group(0))
             spans.append((start, end))
-    return spans
 
 
 def _plain_weight(segment: str) -> int:
@@ -232,7 +276,8 @@ def weighted_length(text: str) -> int:
     # (start, priority, end, weight): at one position a URL wins over an emoji, as in
     # twitter-text; a match that starts inside an earlier one is skipped by the loop.
     specials = [(s, 0, e, URL_WEIGHT) for s, e in find_urls(text)]
-    specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in _EMOJI.finditer(text)]
+    if _EMOJI_HINT.search(text):
+        specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in _EMOJI.finditer(text)]
     specials.sort()
     total, pos = 0, 0
     for start, _, end, weight in specials:

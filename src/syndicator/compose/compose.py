@@ -1,0 +1,230 @@
+"""compose_post: one article, its candidate quotes and an account's settings -> a fitted Post.
+
+Fitting tries, in order, and takes the first version that fits the account's limit:
+
+1. the best quote, then each shorter candidate, whole;
+2. a candidate cut after a sentence, ending " …" (what stays inside the marks is verbatim);
+3. the same with fewer hashtags, down to none;
+4. a headline cut between words, ending "…" (keeping at least half of it), with each quote;
+5. no quote: full headline (with hashtags if they fit), then a shortened headline;
+6. no headline (X with the link in the post: just the link);
+7. last resort, for a headline that is one giant word: a cut between characters.
+
+Nothing is ever cut inside a word, URL, hashtag or (if avoidable) a capitalised name, and no
+cut leaves a quotation mark unclosed. Pure: no I/O, no clock, deterministic.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from syndicator.compose.hashtags import hashtags_for
+from syndicator.compose.links import add_utm, as_uri
+from syndicator.compose.settings import ComposeSettings, LinkPlacement
+from syndicator.compose.templates import PostTemplate, cached_template, default_template
+from syndicator.compose.text import (
+    ELLIPSIS,
+    clean_inline,
+    quotation_marks_balanced,
+    sentence_prefixes,
+    word_prefixes,
+)
+from syndicator.compose.weighted import find_urls, weighted_length
+from syndicator.errors import SyndicatorError
+from syndicator.models import Article, Platform, Post, Quote
+
+SUMMARY_MAX_CHARS = 600  # Facebook: a summary longer than this is cut between words
+QUOTE_CUT_SUFFIX = " " + ELLIPSIS
+
+
+class PostDoesNotFit(SyndicatorError):
+    """Even the barest post (the link alone, or one word) exceeds the account's limit."""
+
+    def __init__(self, account: str, length: int, limit: int) -> None:
+        super().__init__(
+            f"account {account}: no version of the post fits ({length} > {limit}); "
+            "the link itself is probably too long"
+        )
+        self.account, self.length, self.limit = account, length, limit
+
+
+@dataclass(frozen=True, slots=True)
+class _QuoteView:
+    text: str  # what goes inside the marks: verbatim, or a sentence prefix + " …"
+    speaker: str | None
+
+
+class _Fitter:
+    """Renders contexts, measures them, and remembers each result (renders are the cost)."""
+
+    def __init__(
+        self,
+        template: PostTemplate,
+        base: dict[str, object],
+        measure: Callable[[str], int],
+        limit: int,
+    ) -> None:
+        self.template, self.base, self.measure, self.limit = template, base, measure, limit
+        self.smallest: tuple[int, str] | None = None
+        self.lengths: dict[str, int] = {}
+
+    def attempt(self, quote: _QuoteView | None, hashtags: Sequence[str], title: str) -> str | None:
+        """The rendered text if it fits, else None."""
+        context = dict(self.base)
+        context["title"] = title
+        context["hashtags"] = list(hashtags)
+        context["quote"] = None if quote is None else {"text": quote.text, "speaker": quote.speaker}
+        text = self.template.render(context)
+        length = self.measure(text)
+        self.lengths[text] = length
+        if self.smallest is None or length < self.smallest[0]:
+            self.smallest = (length, text)
+        return text if 0 < length <= self.limit else None
+
+    def first_fitting_title(self, quote: _QuoteView | None, titles: Sequence[str]) -> str | None:
+        """Binary search for the longest title (list is longest first) that fits.
+
+        Length falls as titles get shorter (a URL appearing or vanishing at a cut can bend
+        that a little, so the winner is rendered and checked, never assumed).
+        """
+        lo, hi = 0, len(titles)
+        found: str | None = None
+        while lo < hi:
+            mid = (lo + hi) // 2
+            text = self.attempt(quote, (), titles[mid])
+            if text is not None:
+                found, hi = text, mid
+            else:
+                lo = mid + 1
+        return found
+
+
+def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_QuoteView]]]:
+    """Usable candidates, each with its sentence-cut versions (longest first).
+
+    A candidate whose text has unbalanced quotation marks is skipped: we could not show it
+    verbatim without leaving a mark open.
+    """
+    out: list[tuple[_QuoteView, list[_QuoteView]]] = []
+    for quote in candidates:
+        text = clean_inline(quote.text)
+        if not text or not quotation_marks_balanced(text):
+            continue
+        speaker = clean_inline(quote.speaker) or None
+        cuts = [_QuoteView(p + QUOTE_CUT_SUFFIX, speaker) for p in sentence_prefixes(text)]
+        out.append((_QuoteView(text, speaker), cuts))
+    return out
+
+
+def _hard_prefixes(title: str) -> list[str]:
+    """Title prefixes cut between characters (not inside a URL or a combining sequence)."""
+    protected = find_urls(title)
+    out: list[str] = []
+    for i in range(len(title) - 1, 0, -1):
+        ch = title[i]
+        if (
+            unicodedata.combining(ch)
+            or ch in "\u200d\ufe0f\u20e3"
+            or ("\U0001f3fb" <= ch <= "\U0001f3ff")
+        ):
+            continue
+        if any(s < i < e for s, e in protected):
+            continue
+        out.append(title[:i].rstrip() + ELLIPSIS)
+    return out
+
+
+def _plans(
+    fitter: _Fitter,
+    quotes: list[tuple[_QuoteView, list[_QuoteView]]],
+    hashtags: list[str],
+    title: str,
+    link_in_text: bool,
+) -> Iterator[str | None]:
+    """Yield attempts in order of preference; the caller stops at the first fitting one."""
+    wholes = [whole for whole, _ in quotes]
+    cuts = [cut for _, quote_cuts in quotes for cut in quote_cuts]
+    for k in range(len(hashtags), -1, -1):
+        for view in wholes or [None]:
+            yield fitter.attempt(view, hashtags[:k], title)
+        for view in cuts:
+            yield fitter.attempt(view, hashtags[:k], title)
+    shorter_titles = word_prefixes(title)
+    if quotes:
+        half = [t for t in shorter_titles if len(t) * 2 >= len(title)]
+        for view in wholes + cuts:
+            yield fitter.first_fitting_title(view, half)
+        # Drop the quote (with no quotes, stage 1 already tried this headline).
+        for k in range(len(hashtags), -1, -1):
+            yield fitter.attempt(None, hashtags[:k], title)
+    yield fitter.first_fitting_title(None, shorter_titles)
+    if link_in_text:
+        yield fitter.attempt(None, (), "")
+    yield fitter.first_fitting_title(None, _hard_prefixes(title))
+
+
+def compose_post(
+    article: Article,
+    candidates: Sequence[Quote],
+    settings: ComposeSettings,
+    *,
+    account: str,
+    url: str | None = None,
+) -> Post:
+    """Build the post for one account, fitted to its limit (see the module docstring).
+
+    *candidates* are the quotes good enough to post, best first (may be empty); *url* is
+    the canonical article URL (default ``article.link``). Raises `PostDoesNotFit` only when
+    not even the link alone fits, and `ConfigError` for a bad template.
+    """
+    platform = Platform(settings.platform)
+    is_x = platform == Platform.TWITTER
+    template = cached_template(settings.template or default_template(platform), account)
+    link = add_utm(as_uri(url or article.link), settings.utm)
+    placement = LinkPlacement(settings.link) if is_x else LinkPlacement.IN_POST
+    link_in_text = is_x and placement == LinkPlacement.IN_POST
+
+    title = clean_inline(article.title)
+    summary = clean_inline(article.summary) or None
+    if summary is not None and summary.casefold() == title.casefold():
+        summary = None
+    if summary is not None and len(summary) > SUMMARY_MAX_CHARS:
+        fitting = [s for s in word_prefixes(summary) if len(s) <= SUMMARY_MAX_CHARS]
+        summary = fitting[0] if fitting else None
+
+    base: dict[str, object] = {
+        # Facebook attaches the link; its text may still show it if a template asks.
+        "url": link if (link_in_text or not is_x) else "",
+        "summary": summary,
+        "author": clean_inline(article.author) or None,
+        "categories": list(article.categories),
+        "site": settings.site,
+        "published": article.published,
+    }
+    limit = settings.max_length or 0
+    fitter = _Fitter(template, base, weighted_length if is_x else len, limit)
+    hashtags = hashtags_for(
+        article.categories, settings.hashtag_map, settings.hashtag_stoplist, settings.hashtags or 0
+    )
+    quotes = _quote_views(candidates)
+
+    text = next(
+        (t for t in _plans(fitter, quotes, hashtags, title, link_in_text) if t is not None),
+        None,
+    )
+    if text is None:
+        smallest = fitter.smallest[0] if fitter.smallest else 0
+        raise PostDoesNotFit(account, smallest, limit)
+
+    if is_x:
+        return Post(
+            account=account,
+            platform=platform,
+            text=text,
+            weighted_length=fitter.lengths[text],
+            link=None,
+            reply_text=link if placement == LinkPlacement.IN_REPLY else None,
+        )
+    return Post(account=account, platform=platform, text=text, weighted_length=len(text), link=link)

@@ -1,0 +1,182 @@
+"""Post templates: Jinja2, sandboxed, strict, and checked at start-up rather than at post time.
+
+A template sees these variables (and no others):
+
+``title``       the headline (maybe shortened to fit, ending in "…")
+``url``         the link, with tracking parameters; "" when the link is not in the post
+``quote``       ``{"text", "speaker"}`` or None: guard it with ``{% if quote %}``
+``summary``     the feed's summary (plain text) or None
+``author``      the byline or None
+``categories``  the feed's categories (list of str)
+``hashtags``    the hashtags that fit, e.g. ``["#Putin", "#Trump"]``
+``site``        the site's name or None
+``published``   a timezone-aware datetime or None
+
+The output is tidied after rendering: trailing spaces go, three or more line breaks become
+two, and the text is stripped, so an empty ``{% if %}`` block never leaves a gap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from syndicator.errors import ConfigError
+from syndicator.models import Platform
+
+ALLOWED_VARIABLES: frozenset[str] = frozenset(
+    {"title", "url", "quote", "summary", "author", "categories", "hashtags", "site", "published"}
+)
+
+# X: the quote leads (it is the point of the post), then the headline and the link, so X
+# builds its card from the last line. Hashtags follow the headline on the same line.
+DEFAULT_X_TEMPLATE = (
+    "{% if quote %}“{{ quote.text }}”{% if quote.speaker %} — {{ quote.speaker }}{% endif %}\n"
+    "\n"
+    "{% endif %}{{ title }}{% if hashtags %} {{ hashtags | join(' ') }}{% endif %}\n"
+    "{{ url }}"
+)
+
+# Facebook: the richer version. The link is attached (Facebook builds the preview), so the
+# text carries quote, speaker, headline and summary but no URL.
+DEFAULT_FACEBOOK_TEMPLATE = (
+    "{% if quote %}“{{ quote.text }}”{% if quote.speaker %} — {{ quote.speaker }}{% endif %}\n"
+    "\n"
+    "{% endif %}{{ title }}\n"
+    "{% if summary %}\n{{ summary }}\n{% endif %}"
+    "{% if hashtags %}\n{{ hashtags | join(' ') }}{% endif %}"
+)
+
+_ENV = ImmutableSandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+)
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def default_template(platform: Platform) -> str:
+    """The template used when an account sets none."""
+    return DEFAULT_X_TEMPLATE if platform == Platform.TWITTER else DEFAULT_FACEBOOK_TEMPLATE
+
+
+@dataclass(frozen=True, slots=True)
+class PostTemplate:
+    """A checked template; `render` never raises for a context built by `compose_post`."""
+
+    source: str
+    account: str
+    _template: Any
+
+    def render(self, context: Mapping[str, object]) -> str:
+        """Render and tidy: no trailing spaces, no runs of blank lines, stripped."""
+        text = self._template.render(context)
+        text = _TRAILING_SPACE.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+        return _BLANK_RUNS.sub("\n\n", text).strip()
+
+
+def _error(account: str, line: int | None, what: str, fix: str) -> ConfigError:
+    where = f"line {line}" if line else "line ?"
+    return ConfigError(f"account {account}: template error at {where}: {what} — fix: {fix}")
+
+
+def _line_of(source: str, name: str) -> int | None:
+    """First line where *name* is used as a variable (lexer tokens carry line numbers)."""
+    try:
+        for lineno, kind, value in _ENV.lex(source):
+            if kind == "name" and value == name:
+                return lineno
+    except TemplateSyntaxError:
+        return None
+    return None
+
+
+def _sample_contexts() -> list[dict[str, object]]:
+    """A full and an empty context: a template must render with both."""
+    full: dict[str, object] = {
+        "title": "Headline",
+        "url": "https://example.com/a",
+        "quote": {"text": "Words.", "speaker": "A Speaker"},
+        "summary": "Summary.",
+        "author": "Author",
+        "categories": ["Politics"],
+        "hashtags": ["#Politics"],
+        "site": "Site",
+        "published": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    sparse: dict[str, object] = {
+        "title": "Headline",
+        "url": "",
+        "quote": None,
+        "summary": None,
+        "author": None,
+        "categories": [],
+        "hashtags": [],
+        "site": None,
+        "published": None,
+    }
+    speakerless = dict(full, quote={"text": "Words.", "speaker": None})
+    return [full, sparse, speakerless]
+
+
+def _runtime_line(exc: BaseException) -> int | None:
+    """The template line Jinja recorded in the traceback, if any."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def compile_template(source: str, *, account: str) -> PostTemplate:
+    """Compile and check *source*; every problem is a `ConfigError` naming account and line.
+
+    Checks syntax, unknown filters, variables outside `ALLOWED_VARIABLES`, and renders it
+    with a full and an empty context, so a post-time failure (e.g. ``quote.text`` without
+    ``{% if quote %}``) is found at start-up.
+    """
+    try:
+        ast = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        raise _error(
+            account,
+            exc.lineno,
+            exc.message or "syntax error",
+            "check the braces and tags: {{ variable }}, {% if … %}…{% endif %}",
+        ) from exc
+    unknown = sorted(meta.find_undeclared_variables(ast) - ALLOWED_VARIABLES)
+    if unknown:
+        name = unknown[0]
+        allowed = ", ".join(sorted(ALLOWED_VARIABLES))
+        raise _error(
+            account, _line_of(source, name), f"unknown variable '{name}'", f"use one of {allowed}"
+        )
+    try:
+        template = _ENV.from_string(source)
+    except TemplateError as exc:  # e.g. an unknown filter
+        line = getattr(exc, "lineno", None)
+        raise _error(account, line, str(exc), "use Jinja's built-in filters") from exc
+    for context in _sample_contexts():
+        try:
+            template.render(context)
+        except Exception as exc:  # any failure here is the template's fault
+            hint = (
+                "wrap optional values in {% if … %} (quote, summary, author, site and "
+                "published may be empty)"
+            )
+            raise _error(account, _runtime_line(exc), str(exc), hint) from exc
+    return PostTemplate(source=source, account=account, _template=template)
+
+
+@lru_cache(maxsize=64)
+def cached_template(source: str, account: str) -> PostTemplate:
+    """`compile_template`, memoised: compose_post is called per article, compiled once."""
+    return compile_template(source, account=account)

@@ -1,0 +1,149 @@
+"""Text surgery that never misquotes: clean-up, sentence cuts, word cuts, mark balance."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from syndicator.compose.weighted import find_urls
+
+ELLIPSIS = "…"
+
+# Control characters (but not \n) and the three characters that make a post invalid on X.
+_JUNK = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffe\ufeff\uffff]")
+_SPACES = re.compile(r"\s+")
+
+# Sentence end: . ! ? (or …) with optional closing marks/brackets, then a space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+# Words that end in a period without ending the sentence.
+_ABBREVIATION_WORDS = (
+    "mr mrs ms dr prof st jr sr gen col lt sgt capt gov sen rep rev hon no vs etc inc ltd co "
+    "corp jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+# Scripts written without spaces: a line may break between any two of their characters.
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u2e80-\u2fff\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+# Punctuation that should not hang before an ellipsis. No "-" or "/": a URL may end in them,
+# and none of these can end a URL as X's extractor finds it.
+_DANGLING = " \t\n,;:–—|·•"
+
+
+def clean_inline(text: str | None) -> str:
+    """One line: invalid and control characters removed, whitespace runs made one space."""
+    if not text:
+        return ""
+    return _SPACES.sub(" ", _JUNK.sub("", text)).strip()
+
+
+def quotation_marks_balanced(text: str) -> bool:
+    """True when every opening quotation mark in *text* is closed, in order.
+
+    “…” and «…» must pair and nest; straight double quotes must be even; ‘ must be closed
+    by ’ (a ’ with nothing open is an apostrophe, as in Putin’s).
+    """
+    stack: list[str] = []
+    straight = 0
+    for ch in text:
+        if ch in "“«‘":
+            stack.append(ch)
+        elif ch == "”" or ch == "»":
+            opener = "“" if ch == "”" else "«"
+            if not stack or stack[-1] != opener:
+                return False
+            stack.pop()
+        elif ch == "’":
+            if stack and stack[-1] == "‘":
+                stack.pop()
+        elif ch == '"':
+            straight += 1
+    return not stack and straight % 2 == 0
+
+
+def _is_abbreviation(text: str, end: int) -> bool:
+    """Whether the period at ``text[end-1]`` belongs to an abbreviation or an initial."""
+    start = end - 1
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start : end - 1].strip("\"'“‘(«").casefold()
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def sentence_prefixes(text: str) -> list[str]:
+    """Proper prefixes of *text* that end a sentence, longest first.
+
+    Only cuts that keep quotation marks balanced are offered; the prefix is verbatim.
+    """
+    out: list[str] = []
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        if end >= len(text.rstrip()):
+            continue
+        if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, end):
+            continue
+        prefix = text[:end]
+        if quotation_marks_balanced(prefix):
+            out.append(prefix)
+    out.reverse()
+    return out
+
+
+# Tokens never cut: hashtags, cashtags and mentions (URLs are found by the X extractor).
+_TOKEN = re.compile(r"[#＃$@＠]\w+")
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    spans = find_urls(text)
+    spans += [m.span() for m in _TOKEN.finditer(text)]
+    return spans
+
+
+def _break_points(text: str) -> Iterator[int]:
+    """Offsets where *text* may be cut between words (spaces, or between CJK characters),
+    never inside a URL, hashtag or mention."""
+    protected = _protected(text)
+    for i in range(1, len(text)):
+        if any(start < i < end for start, end in protected):
+            continue
+        before, after = text[i - 1], text[i]
+        if (after.isspace() and not before.isspace()) or (
+            not before.isspace()
+            and not after.isspace()
+            and (_NO_SPACE_SCRIPT.match(before) or _NO_SPACE_SCRIPT.match(after))
+            and after not in "、。，．！？」』）〕】》〉：；…"  # never start with closing marks
+            and before not in "「『（〔【《〈"
+        ):
+            yield i
+
+
+def _splits_name(text: str, cut: int) -> bool:
+    """True when the cut falls between two capitalised words, likely one name ("Vladimir Putin")."""
+    left = text[:cut].rstrip()
+    right = text[cut:].lstrip()
+    if not left or not right or " " not in left:  # the first word is capitalised anyway
+        return False
+    last_word = left.rsplit(" ", 1)[-1]
+    return last_word[:1].isupper() and right[:1].isupper()
+
+
+def word_prefixes(text: str) -> list[str]:
+    """Shortened versions of *text*, cut between words and ended with "…", longest first.
+
+    Cuts that would split a capitalised name come after all others; cuts that leave
+    quotation marks unbalanced are never offered.
+    """
+    good: list[str] = []
+    names: list[str] = []
+    seen: set[str] = set()
+    for cut in _break_points(text):
+        prefix = text[:cut].rstrip(_DANGLING)
+        if not prefix or prefix in seen or not quotation_marks_balanced(prefix):
+            continue
+        seen.add(prefix)
+        candidate = prefix + ELLIPSIS
+        (names if _splits_name(text, cut) else good).append(candidate)
+    good.reverse()
+    names.reverse()
+    return good + names
