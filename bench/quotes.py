@@ -1,0 +1,233 @@
+"""Score the pull-quote engine against the labelled articles and print the figures.
+
+Usage: python bench/quotes.py [SHARED_DIR] [--verbose] [--repeat N]
+
+SHARED_DIR defaults to ``../shared`` next to the repository (quotes-dev/*.json and
+examples/*.quotes.json are read from it). A found quote matches a labelled one when
+their word-bag F1 is at least 0.8 (one-to-one, best pairs first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from syndicator.article import html_to_text  # noqa: E402
+from syndicator.models import Quote  # noqa: E402
+from syndicator.quotes import analyse  # noqa: E402
+
+MATCH_F1 = 0.8
+TARGETS = {"f1": 0.95, "speaker_accuracy": 0.92, "pull_precision": 0.97, "articles_per_s": 500.0}
+_TOKEN = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One gold-labelled article."""
+
+    name: str
+    text: str
+    quotes: list[dict[str, object]]
+    best: list[str]
+
+
+def default_shared() -> Path:
+    return REPO.parent / "shared"
+
+
+def load(shared: Path) -> list[Labelled]:
+    """Every labelled article under quotes-dev/ and examples/."""
+    out: list[Labelled] = []
+    for path in sorted((shared / "quotes-dev").glob("*.json")):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        out.append(Labelled(f"quotes-dev/{path.name}", d["text"], d["quotes"], d.get("best", [])))
+    for path in sorted((shared / "examples").glob("*.quotes.json")):
+        stem = path.name.removesuffix(".quotes.json")
+        d = json.loads(path.read_text(encoding="utf-8"))
+        src = next((p for p in path.parent.glob(stem + ".*") if p.suffix in (".txt", ".html")), None)
+        if src is None:
+            continue
+        raw = src.read_text(encoding="utf-8")
+        text = html_to_text(raw) if src.suffix == ".html" else raw
+        out.append(Labelled(f"examples/{src.name}", text, d["quotes"], d.get("best", [])))
+    return out
+
+
+def bag(text: str) -> Counter[str]:
+    return Counter(t.casefold() for t in _TOKEN.findall(text))
+
+
+def bag_f1(a: str, b: str) -> float:
+    ba, bb = bag(a), bag(b)
+    common = sum((ba & bb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(ba.values()), common / sum(bb.values())
+    return 2 * p * r / (p + r)
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of ``part``'s words found in ``whole`` (a pull-quote may be an excerpt)."""
+    bp, bw = bag(part), bag(whole)
+    total = sum(bp.values())
+    return sum((bp & bw).values()) / total if total else 0.0
+
+
+def norm_speaker(s: object) -> str | None:
+    return " ".join(str(s).casefold().split()) if s else None
+
+
+def match(found: list[Quote], gold: list[dict[str, object]]) -> list[tuple[int, int]]:
+    """One-to-one pairs (found index, gold index) with word-bag F1 >= 0.8."""
+    scored = []
+    for i, q in enumerate(found):
+        for j, g in enumerate(gold):
+            f = bag_f1(q.text, str(g["text"]))
+            if f >= MATCH_F1:
+                scored.append((f, i, j))
+    scored.sort(key=lambda t: -t[0])
+    used_f: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for _, i, j in scored:
+        if i not in used_f and j not in used_g:
+            used_f.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def evaluate(articles: list[Labelled], verbose: bool = False) -> dict[str, float]:
+    """Precision, recall, F1, speaker accuracy and pull-quote figures over ``articles``."""
+    n_found = n_gold = n_match = n_speaker = 0
+    picks = picks_ok = with_best = best_hits = no_best = none_ok = 0
+    for art in articles:
+        rep = analyse(art.text)
+        found = list(rep.quotes)
+        pairs = match(found, art.quotes)
+        n_found += len(found)
+        n_gold += len(art.quotes)
+        n_match += len(pairs)
+        ok_speakers = 0
+        for i, j in pairs:
+            if norm_speaker(found[i].speaker) == norm_speaker(art.quotes[j]["speaker"]):
+                ok_speakers += 1
+            elif verbose:
+                print(f"  {art.name}: speaker {found[i].speaker!r} != {art.quotes[j]['speaker']!r}"
+                      f" for {found[i].text[:50]!r}")  # fmt: skip
+        n_speaker += ok_speakers
+        if verbose:
+            mf = {i for i, _ in pairs}
+            mg = {j for _, j in pairs}
+            for i, q in enumerate(found):
+                if i not in mf:
+                    print(f"  {art.name}: EXTRA {q.text[:70]!r} ({q.speaker})")
+            for j, g in enumerate(art.quotes):
+                if j not in mg:
+                    print(f"  {art.name}: MISSED {str(g['text'])[:70]!r} ({g['speaker']})")
+        pick = rep.pull_quote
+        if pick is not None:
+            picks += 1
+            real = any(
+                containment(pick.text, str(g["text"])) >= MATCH_F1
+                and norm_speaker(pick.speaker) == norm_speaker(g["speaker"])
+                for g in art.quotes
+            )
+            picks_ok += real
+            if verbose and not real:
+                print(f"  {art.name}: BAD PICK {pick.text[:70]!r} ({pick.speaker})")
+        if art.best:
+            with_best += 1
+            hit = pick is not None and any(bag_f1(pick.text, b) >= MATCH_F1 for b in art.best)
+            best_hits += hit
+            if verbose and not hit:
+                print(f"  {art.name}: pick {pick.text[:60] if pick else None!r} not in best")
+        else:
+            no_best += 1
+            none_ok += pick is None
+    precision = n_match / n_found if n_found else 1.0
+    recall = n_match / n_gold if n_gold else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "articles": len(articles),
+        "found": n_found,
+        "labelled": n_gold,
+        "matched": n_match,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "speaker_accuracy": n_speaker / n_match if n_match else 1.0,
+        "pull_precision": picks_ok / picks if picks else 1.0,
+        "picks": picks,
+        "pull_in_best": best_hits / with_best if with_best else 1.0,
+        "with_best": with_best,
+        "none_when_no_best": none_ok / no_best if no_best else 1.0,
+        "no_best": no_best,
+    }
+
+
+def eight_hundred_words(articles: list[Labelled]) -> str:
+    """An ~800-word news text built from labelled paragraphs (quotes included)."""
+    paras: list[str] = []
+    count = 0
+    for art in articles:
+        for p in art.text.split("\n\n"):
+            if count >= 800:
+                break
+            paras.append(p)
+            count += len(p.split())
+    return "\n\n".join(paras)
+
+
+def throughput(text: str, repeat: int) -> float:
+    analyse(text)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        analyse(text)
+    return repeat / (time.perf_counter() - t0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("shared", nargs="?", type=Path, default=default_shared())
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every miss")
+    ap.add_argument("--repeat", type=int, default=500, help="runs for the speed figure")
+    args = ap.parse_args(argv)
+    articles = load(args.shared)
+    if not articles:
+        print(f"no labelled articles under {args.shared}", file=sys.stderr)
+        return 2
+    r = evaluate(articles, args.verbose)
+    seed = eight_hundred_words(articles)
+    speed = throughput(seed, args.repeat)
+    t0 = time.perf_counter()
+    for art in articles:
+        analyse(art.text)
+    corpus_speed = len(articles) / (time.perf_counter() - t0)
+    print(f"labelled articles        {r['articles']} ({args.shared})")
+    print(f"quotes found / labelled  {r['found']} / {r['labelled']} (matched {r['matched']})")
+    print(f"quote precision          {r['precision']:.3f}")
+    print(f"quote recall             {r['recall']:.3f}")
+    print(f"quote F1                 {r['f1']:.3f}   (target >= {TARGETS['f1']})")
+    print(f"speaker accuracy         {r['speaker_accuracy']:.3f}   (target >= {TARGETS['speaker_accuracy']})")
+    print(f"pull-quote precision     {r['pull_precision']:.3f}   (target >= {TARGETS['pull_precision']}; "
+          f"{r['picks']} picks)")  # fmt: skip
+    print(f"pull-quote in best       {r['pull_in_best']:.3f}   ({r['with_best']} articles with best)")
+    print(f"no pick when best=[]     {r['none_when_no_best']:.3f}   ({r['no_best']} articles)")
+    print(f"articles/s (800 words)   {speed:.0f}   (target >= {TARGETS['articles_per_s']:.0f}; "
+          f"{len(seed.split())} words)")  # fmt: skip
+    print(f"articles/s (labelled)    {corpus_speed:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
