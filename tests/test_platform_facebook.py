@@ -284,3 +284,13 @@ def test_check_names_the_fix(fake_graph: FakeGraph) -> None:
 def test_bad_version_is_a_programmer_error() -> None:
     with pytest.raises(ValueError, match=r"v26\.0"):
         FacebookPublisher("fb", page_id="1", access_token="t", graph_version="26")
+
+
+def test_debug_logs_of_the_libraries_carry_no_token(fake_graph: FakeGraph,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    publisher = make(fake_graph)
+    assert publisher.check() is None
+    assert isinstance(publisher.find("https://a.example", NOW), NotFound)
+    assert "access_token=***" in caplog.text  # urllib3 logged the URL, scrubbed
+    assert fake_graph.page_token not in caplog.text

@@ -382,3 +382,12 @@ def test_no_secret_in_any_reason_or_log(fake_x: FakeX, caplog: pytest.LogCapture
         assert_no_secret(outcome, fake_x)
     for secret in secrets_of(fake_x):
         assert secret not in caplog.text
+
+
+def test_debug_logs_of_the_libraries_carry_no_secret(fake_x: FakeX,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    assert isinstance(make(fake_x).publish(post()), Published)
+    assert "oauth_token" in caplog.text  # requests_oauthlib logged the header, scrubbed
+    for secret in secrets_of(fake_x):
+        assert secret not in caplog.text

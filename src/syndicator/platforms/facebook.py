@@ -37,6 +37,7 @@ from syndicator.platforms.base import (
 from syndicator.platforms.http import (
     RerouteAdapter,
     describe_network_error,
+    install_log_scrubber,
     may_have_arrived,
     normalise_url,
     scrub,
@@ -91,6 +92,7 @@ class FacebookPublisher:
         version = graph_version if graph_version.startswith("v") else f"v{graph_version}"
         if not _VERSION.match(version):
             raise ValueError(f"graph_version must look like 'v26.0', not {graph_version!r}")
+        install_log_scrubber([access_token])
         self.account = account
         self.page_id = str(page_id)
         self.graph_url = graph_url.rstrip("/")

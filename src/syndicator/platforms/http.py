@@ -9,6 +9,7 @@ the last response headers (facebook-sdk exposes none; rate-limit hints live ther
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,7 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 __all__ = [
     "RerouteAdapter",
     "describe_network_error",
+    "install_log_scrubber",
     "may_have_arrived",
     "normalise_url",
     "scrub",
@@ -120,8 +122,9 @@ def describe_network_error(exc: BaseException, secrets: Iterable[str] = ()) -> s
 
 
 _SECRET_PARAMS = re.compile(
-    r"((?:access_token|input_token|oauth_token|oauth_signature|client_secret|"
-    r"fb_exchange_token|appsecret_proof)=)[^&\s'\"<>]+",
+    r"((?:access_token|input_token|oauth_token|oauth_signature|oauth_consumer_key|"
+    r"client_secret|client_key|resource_owner_key|resource_owner_secret|fb_exchange_token|"
+    r"appsecret_proof)=\\?\"?)[^&\s'\"<>\\]+",
     re.IGNORECASE,
 )
 
@@ -149,3 +152,36 @@ def normalise_url(url: str) -> str:
     path = parts.path.rstrip("/") or ""
     scheme = "https" if parts.scheme.lower() in ("http", "https") else parts.scheme.lower()
     return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+class _ScrubFilter(logging.Filter):
+    """Rewrites records of third-party loggers that print URLs, OAuth headers or params."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = scrub(message, self.secrets)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+# urllib3 logs each URL (facebook-sdk puts the token in GET query strings) and
+# requests_oauthlib logs the signed Authorization header, both at DEBUG.
+_NOISY_LOGGERS = ("urllib3.connectionpool", "requests_oauthlib.oauth1_auth",
+                  "oauthlib.oauth1.rfc5849", "tweepy.client")
+_FILTER = _ScrubFilter()
+
+
+def install_log_scrubber(secrets: Iterable[str] = ()) -> None:
+    """Attach the scrubbing filter to the libraries' loggers (idempotent) and teach it
+    ``secrets``: a process-wide set, since the loggers are process-wide too.
+    """
+    _FILTER.secrets.update(s for s in secrets if s)
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

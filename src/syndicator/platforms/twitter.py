@@ -38,6 +38,7 @@ from syndicator.platforms.base import (
 from syndicator.platforms.http import (
     RerouteAdapter,
     describe_network_error,
+    install_log_scrubber,
     may_have_arrived,
     normalise_url,
     scrub,
@@ -106,6 +107,7 @@ class TwitterPublisher:
         self.api_url = api_url.rstrip("/")
         self._clock = clock
         self._secrets = (consumer_key, consumer_secret, access_token, access_token_secret)
+        install_log_scrubber(self._secrets)
         self._client = tweepy.Client(
             consumer_key=consumer_key, consumer_secret=consumer_secret,
             access_token=access_token, access_token_secret=access_token_secret,
