@@ -76,8 +76,8 @@ class FeedConfig(_Strict):
     @field_validator("every")
     @classmethod
     def _not_too_often(cls, value: timedelta) -> timedelta:
-        if value < timedelta(seconds=10):
-            raise ValueError("poll interval below 10s would hammer the site; use 10s or more")
+        if value < timedelta(seconds=1):
+            raise ValueError("poll interval below 1s would hammer the site; use 1s or more")
         return value
 
 
