@@ -139,10 +139,7 @@ def analyse(text: str) -> QuoteReport:
     spans = [(q.start, q.end) for q in qs]
 
     skip = [paras[i] for i, c in enumerate(caps) if c]
-    mentions = find_mentions(text, skip)
-    for m in mentions:
-        j = bisect.bisect_right(spans, (m.start, 1 << 60)) - 1
-        m.in_quote = j >= 0 and spans[j][0] <= m.start < spans[j][1]
+    mentions = find_mentions(text, skip, spans)
     ents = build_entities(text, mentions)
     att = Attributor(text, ents, spans)
 
@@ -169,7 +166,7 @@ def analyse(text: str) -> QuoteReport:
             if cand is None:
                 break
             ended_r = r.text(text).rstrip()[-1:] in ".!?"
-            lim = _limit(text, r.end, qs, j, paras[r.last_para][1])
+            lim = _limit(text, r.end, qs, j + 1, paras[r.last_para][1])
             if att.after(r.end, lim, ended_r) is not None:
                 break  # the second part has its own attribution: two quotes
             speaker, role = att.resolve(cand, q.end)
@@ -274,6 +271,8 @@ def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, par
         return True
     if _is_headline(para) and n <= 6 and not speech_verb:
         return True
+    if n <= 8 and not q.attributed and not para.replace(body, "").strip(" \t\n\"“”«»„'‘’"):
+        return True  # a short line that is nothing but a quoted title
     return False
 
 

@@ -6,10 +6,12 @@ introduced with, so "Trump" resolves to "Donald Trump" and "Sir Muir" to "Muir G
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from syndicator.quotes.lexicon import (
+    ADVERBS,
     CAP_STOPWORDS,
     CONNECTORS,
     DOC_ROLES,
@@ -17,9 +19,29 @@ from syndicator.quotes.lexicon import (
     ORG_WORDS,
     PERSON_ROLES,
     PUBLICATION_ROLES,
+    SPEECH_VERBS,
     TITLES,
 )
 
+_VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
+_CAP_PREPS = ("According to", "Selon", "Según", "Laut")
+VERB_RE = re.compile(
+    r"(?<![\w’'-])(?:" + "|".join(re.escape(v) for v in _VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])"
+)
+ADV_ALT = "|".join(sorted(ADVERBS, key=len, reverse=True))
+_NOUN_LIKE = frozenset(
+    "comments notes posts reports states claims calls answers replies tweets continues offered "
+    "post comment report note claim call answer reply tweet".split()
+)
+_SUBJ_VERB = re.compile(
+    r"[ \t\n]*(?:,[^,\n]{1,80},[ \t\n]*)?(?:(?:has|have|had|was|is|then|" + ADV_ALT + r")[ \t\n]+){0,2}"
+    r"(?:" + "|".join(re.escape(v) for v in _VERBS if v not in _NOUN_LIKE) + r")(?![\w’'-])"
+)
+_GERMAN_ARTICLE = re.compile(r"(?:^|\s)(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines)\s+$")
+_PREP_BEFORE = re.compile(
+    r"(?:^|[\s(])(?:of|to|from|by|with|in|at|for|on|about|into|near|pour|par|avec|dans|sur|en|"
+    r"à|au|aux|con|por|para|mit|von|für|bei|aus|nach)\s+(?:the\s+)?$"
+)
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _TOK = rf"[{UPPER}][\w’'.\-]*"
 _ORD = r"\d+(?:st|nd|rd|th)\b"
@@ -71,9 +93,9 @@ _ALL_ROLES = PERSON_ROLES | PUBLICATION_ROLES | ORG_ROLES | DOC_ROLES
 _ROLE_NOUNS = "|".join(sorted((re.escape(r) for r in _ALL_ROLES), key=len, reverse=True))
 ROLE_NP = re.compile(
     r"(?P<det>the|this|le|la|l’|l'|el|der|die|das)\s+"
-    r"(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
+    r"(?P<mods>(?:[\w’'-]+\s+){0,3}?)(?P<noun>"
     + _ROLE_NOUNS
-    + r")\b(?:\s+(?P<site>website|site))?",
+    + r")\b(?![’']s\b)(?:\s+(?P<site>website|site))?",
     re.IGNORECASE,
 )
 INDEF_NP = re.compile(
@@ -101,6 +123,7 @@ class Mention:
     evidence: bool = False  # strong sign that this is a person (title, role, speech verb)
     modifier: bool = False  # part of another name's role ("Kremlin" in "Kremlin spokesman X")
     in_quote: bool = False
+    governed: bool = False  # after a preposition: "a letter from X", "in Washington"
     canonical: str = ""
 
 
@@ -178,7 +201,6 @@ def _is_abbrev(tok: str) -> bool:
         len(core) <= 1
         or "." in core
         or core.casefold() in _ABBREV
-        or (core.isupper() and len(core) <= 3)
     )
 
 
@@ -238,9 +260,7 @@ def parse_name(text: str, start: int, end: int) -> list[Mention]:
         g0 = group[0][0]
         role, name, kept = split_name([t for _, t in group], sentence_initial(text, g0))
         if name:
-            n_start = group[len(group) - len(name) - (1 if kept else 0)][0]
-            if kept:
-                name = ["The", *name]
+            n_start = group[len(group) - len(name)][0]
             n_end = group[-1][0] + len(group[-1][1])
             label = " ".join(name)
             kind = classify([t for t in name if t != "The"])
@@ -267,13 +287,26 @@ def parse_name(text: str, start: int, end: int) -> list[Mention]:
     return out
 
 
-def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
-    """All name mentions in document order; ``skip`` are spans (all-caps paragraphs)."""
+def find_mentions(
+    text: str, skip: list[tuple[int, int]], quotes: list[tuple[int, int]] | None = None
+) -> list[Mention]:
+    """All name mentions in document order.
+
+    ``skip`` are spans without usable capitals (all-caps paragraphs); names inside
+    ``quotes`` are flagged, and never count as evidence of who is a person.
+    """
     mentions: list[Mention] = []
     for m in NAME_SEQ.finditer(text):
         if any(a <= m.start() < b for a, b in skip):
             continue
         mentions.extend(parse_name(text, m.start(), m.end()))
+    if quotes:
+        starts = [a for a, _ in quotes]
+        for mt in mentions:
+            j = bisect.bisect_right(starts, mt.start) - 1
+            mt.in_quote = j >= 0 and quotes[j][0] <= mt.start < quotes[j][1]
+            if mt.in_quote:
+                mt.evidence = False
     # Role phrases between two names: "Kremlin spokesman Dmitry Peskov".
     for a, b in zip(mentions, mentions[1:], strict=False):
         gap = text[a.end : b.start + 1]
@@ -287,11 +320,18 @@ def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
         elif gap.startswith(" ") and text[a.end : b.start].strip() == "" and a.kind == "role":
             b.evidence = True
     for mt in mentions:
-        if mt.kind == "role" or mt.evidence:
-            continue
         before = text[max(0, mt.start - 40) : mt.start]
-        words = re.findall(r"[\w’'-]+", before)[-3:]
-        if any(w.casefold() in PERSON_ROLES for w in words):
+        if mt.kind == "unknown" and _GERMAN_ARTICLE.search(before):
+            mt.kind = "noun"  # German capitalises nouns: "der chinesischen Nachricht"
+            continue
+        mt.governed = _PREP_BEFORE.search(before) is not None
+        if mt.kind == "role" or mt.evidence or mt.in_quote:
+            continue
+        if mt.kind != "org" and _SUBJ_VERB.match(text, mt.end):
+            mt.evidence = True
+            continue
+        words = re.findall(r"[\w’'-]+", before)[-1:]
+        if not mt.governed and any(w.casefold() in PERSON_ROLES for w in words):
             mt.evidence = mt.kind != "org"
             continue
         after = text[mt.end : mt.end + 60]
@@ -306,7 +346,7 @@ def build_entities(text: str, mentions: list[Mention]) -> Entities:
     ents = Entities(mentions=mentions)
     seen: set[str] = set()
     for mt in mentions:
-        if mt.kind == "role" or mt.in_quote or not mt.name:
+        if mt.kind in ("role", "noun") or mt.in_quote or not mt.name:
             continue
         n_tok = len(mt.name.split())
         key = mt.name.casefold().removeprefix("the ")
@@ -316,7 +356,7 @@ def build_entities(text: str, mentions: list[Mention]) -> Entities:
                 seen.add(key)
                 ents.full.append((mt.start, mt.name, mt.kind))
     for mt in mentions:
-        if mt.kind == "role" or not mt.name:
+        if mt.kind in ("role", "noun") or not mt.name:
             continue
         mt.canonical = ents.resolve(mt.name, mt.start)
         if mt.evidence:

@@ -19,24 +19,21 @@ from syndicator.quotes.lexicon import (
     PERSON_ROLES,
     PRONOUNS_SINGULAR,
     PUBLICATION_ROLES,
-    SPEECH_VERBS,
+    TITLES,
 )
 from syndicator.quotes.names import (
+    ADV_ALT,
     INDEF_NP,
     NAME_SEQ,
     PRONOUN_RE,
     ROLE_NP,
     Entities,
+    VERB_RE,
     Mention,
     split_name,
 )
 
-_VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
-_CAP_PREPS = ("According to", "Selon", "Según", "Laut")
-VERB_RE = re.compile(
-    r"(?<![\w’'-])(?:" + "|".join(re.escape(v) for v in _VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])"
-)
-_ADV = "|".join(sorted(ADVERBS, key=len, reverse=True))
+_ADV = ADV_ALT
 _VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + VERB_RE.pattern + r")[ \t\n]*")
 _AFTER_NP_VERB = re.compile(
     r"[ \t\n]*(?:,[^,\n“”\"«»]{1,90},[ \t\n]*)?(?:(?:has|have|had|was|is|would|will|did|then|"
@@ -71,6 +68,25 @@ class Cand:
     mention: Mention | None = None
 
 
+def role_ok(text: str, m: re.Match[str]) -> bool:
+    """A role phrase, not a name: "the Russian leader", "The PM" (not "the Daily Mail")."""
+    noun = m.group("noun")
+    if noun[:1].isupper():
+        if noun.casefold() not in TITLES:
+            return False
+        nxt = re.compile(r"[ \t\n]+([^\W\d_])").match(text, m.end())
+        return not (nxt and nxt.group(1).isupper())
+    return True
+
+
+def site_name(m: re.Match[str]) -> str | None:
+    """ "the BBC website" -> "BBC website"."""
+    mods = m.group("mods").strip()
+    if m.group("noun").casefold() in ("website", "site", "blog") and mods[:1].isupper():
+        return f"{mods} {m.group('noun')}"
+    return None
+
+
 class Attributor:
     """Resolves attribution phrases against the article's names (one per article)."""
 
@@ -93,7 +109,7 @@ class Attributor:
         i = bisect.bisect_left(self.starts, pos)
         while i < len(self.mentions) and self.mentions[i].start < limit:
             m = self.mentions[i]
-            if m.kind != "role" and not m.modifier and m.name:
+            if m.kind not in ("role", "noun") and not m.modifier and m.name:
                 return m
             i += 1
         return None
@@ -109,7 +125,9 @@ class Attributor:
         if m and m.end() <= limit:
             return Cand("pron", m.group().casefold(), pos, m.end())
         m = ROLE_NP.match(text, pos)
-        if m and m.end() <= limit:
+        if m and m.end() <= limit and site_name(m):
+            return Cand("name", site_name(m) or "", m.start("mods"), m.end())
+        if m and m.end() <= limit and role_ok(text, m):
             app = re.compile(r",[ \t\n]+").match(text, m.end())
             if app:
                 nm = NAME_SEQ.match(text, app.end())
@@ -118,7 +136,7 @@ class Attributor:
                     if mt is not None and mt.kind != "org":
                         return Cand("name", mt.name, mt.start, mt.end, mt)
             return Cand("role", m.group("noun").casefold(), pos, m.end())
-        m = re.compile(r"the[ \t\n]+").match(text, pos)
+        m = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+").match(text, pos)
         start = m.end() if m else pos
         nm = NAME_SEQ.match(text, start)
         if nm and nm.start() < limit:
@@ -312,6 +330,12 @@ class Attributor:
         out: list[Cand] = []
         covered: list[tuple[int, int]] = []
         for m in ROLE_NP.finditer(text, a, b):
+            if site_name(m):
+                out.append(Cand("name", site_name(m) or "", m.start("mods"), m.end()))
+                covered.append((m.start(), m.end()))
+                continue
+            if not role_ok(text, m):
+                continue
             out.append(Cand("role", m.group("noun").casefold(), m.start(), m.end()))
             covered.append((m.start(), m.end()))
         for m in PRONOUN_RE.finditer(text, a, b):
@@ -324,7 +348,9 @@ class Attributor:
         while i < len(self.mentions) and self.mentions[i].start < b:
             mt = self.mentions[i]
             i += 1
-            if mt.kind == "role" or mt.modifier or mt.possessive or mt.in_quote or not mt.name:
+            if mt.kind in ("role", "noun") or mt.modifier or mt.possessive or mt.in_quote:
+                continue
+            if not mt.name or mt.governed:
                 continue
             if any(s <= mt.start < e for s, e in covered):
                 continue
@@ -353,7 +379,7 @@ class Attributor:
     def pick(self, cands: list[Cand]) -> Cand | None:
         if not cands:
             return None
-        return min(cands, key=lambda c: (self.priority(c), c.start))
+        return min(cands, key=lambda c: (self.priority(c), -c.start))
 
     def previous_paragraph(self, para_text: str, para_start: int) -> Cand | None:
         """A quote standing alone, introduced by the paragraph before it."""
