@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from syndicator.errors import ConfigError
@@ -145,14 +146,12 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
     """
     try:
         ast = _ENV.parse(source)
+        undeclared = meta.find_undeclared_variables(ast)  # compiles: finds unknown filters
     except TemplateSyntaxError as exc:
-        raise _error(
-            account,
-            exc.lineno,
-            exc.message or "syntax error",
-            "check the braces and tags: {{ variable }}, {% if … %}…{% endif %}",
-        ) from exc
-    unknown = sorted(meta.find_undeclared_variables(ast) - ALLOWED_VARIABLES)
+        what = (exc.message or "syntax error").rstrip(".")
+        fix = "check the tags and filters: {{ variable }}, {% if … %}…{% endif %}, | join(' ')"
+        raise _error(account, exc.lineno, what, fix) from exc
+    unknown = sorted(undeclared - ALLOWED_VARIABLES)
     if unknown:
         name = unknown[0]
         allowed = ", ".join(sorted(ALLOWED_VARIABLES))
@@ -168,11 +167,15 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
         try:
             template.render(context)
         except Exception as exc:  # any failure here is the template's fault
-            hint = (
-                "wrap optional values in {% if … %} (quote, summary, author, site and "
-                "published may be empty)"
-            )
-            raise _error(account, _runtime_line(exc), str(exc), hint) from exc
+            if isinstance(exc, SecurityError):
+                hint = "use only the template variables and their plain attributes"
+            else:
+                hint = (
+                    "wrap optional values in {% if … %} (quote, summary, author, site and "
+                    "published may be empty)"
+                )
+            what = str(exc).rstrip(".")
+            raise _error(account, _runtime_line(exc), what, hint) from exc
     return PostTemplate(source=source, account=account, _template=template)
 
 

@@ -1,0 +1,88 @@
+"""Templates: every mistake is a ConfigError at start-up, naming the account and the line."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicator.compose import (
+    DEFAULT_FACEBOOK_TEMPLATE,
+    DEFAULT_X_TEMPLATE,
+    ComposeSettings,
+    compile_template,
+    compose_post,
+)
+from syndicator.errors import ConfigError
+from syndicator.models import Article, Platform, Quote, QuoteKind
+
+ART = Article(id="1", feed="f", title="Headline", link="https://example.com/a", author="Ann Lee")
+Q = Quote(text="We won.", speaker="Sam", kind=QuoteKind.FULL, start=0, end=9)
+
+
+@pytest.mark.parametrize("source", [DEFAULT_X_TEMPLATE, DEFAULT_FACEBOOK_TEMPLATE])
+def test_defaults_compile(source: str) -> None:
+    compile_template(source, account="x")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            "{{ title }}\n{{ url ",
+            "account news_x: template error at line 2: unexpected end of template",
+        ),
+        (
+            "{{ title }}\n{% if quote %}{{ quote.text }}\n",
+            "account news_x: template error at line 2: Unexpected end of template",
+        ),
+        (
+            "{{ title }}\n\n{{ link }}",
+            "account news_x: template error at line 3: unknown variable 'link' — fix: use one of",
+        ),
+        (
+            "{{ title | shout }}",
+            "account news_x: template error at line 1: No filter named 'shout'",
+        ),
+        (
+            "{{ title }}\n“{{ quote.text }}”",  # quote may be None: must be guarded
+            "account news_x: template error at line 2:",
+        ),
+        (
+            "{% if quote %}{{ quote.txt }}{% endif %}",  # a typo in an attribute
+            "account news_x: template error at line 1:",
+        ),
+        (
+            "{{ title.__class__.__mro__ }}",  # the sandbox refuses
+            "account news_x: template error at line 1:",
+        ),
+    ],
+)
+def test_template_errors(source: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        compile_template(source, account="news_x")
+    assert str(info.value).startswith(message), str(info.value)
+    assert " — fix: " in str(info.value)
+
+
+def test_all_variables_allowed() -> None:
+    source = (
+        "{{ title }} {{ url }} {% if quote %}{{ quote.text }} {{ quote.speaker }}{% endif %} "
+        "{{ summary }} {{ author }} {{ categories | join(',') }} {{ hashtags | join(' ') }} "
+        "{{ site }} {% if published %}{{ published.strftime('%Y') }}{% endif %}"
+    )
+    compile_template(source, account="x")
+
+
+def test_custom_template_is_used_and_tidied() -> None:
+    source = (
+        "{% if quote %}{{ quote.speaker }}: “{{ quote.text }}”{% endif %}   \n\n\n\n"
+        "{{ title }}{% if author %} (by {{ author }}){% endif %}\n{{ url }}\n"
+    )
+    settings = ComposeSettings(platform=Platform.TWITTER, template=source)
+    post = compose_post(ART, [Q], settings, account="x")
+    assert post.text == "Sam: “We won.”\n\nHeadline (by Ann Lee)\nhttps://example.com/a"
+
+
+def test_bad_template_in_settings_fails_with_config_error_not_a_crash() -> None:
+    settings = ComposeSettings(platform=Platform.TWITTER, template="{{ nope }}")
+    with pytest.raises(ConfigError, match="account x: template error at line 1"):
+        compose_post(ART, [Q], settings, account="x")
