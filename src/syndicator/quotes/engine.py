@@ -99,9 +99,14 @@ class _Q:
         return " ".join(src[s:e] for s, e in self.parts)
 
 
+_LOWER = re.compile(r"[a-zß-ÿ]")
+_UPPER = re.compile(r"[A-ZÀ-Þ]")
+
+
 def _is_caps(para: str) -> bool:
-    letters = [c for c in para if c.isalpha()]
-    return len(letters) >= 20 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    """An ALL-CAPS script (radio copy), where capitals say nothing about names."""
+    upper = len(_UPPER.findall(para))
+    return upper >= 20 and len(_LOWER.findall(para)) <= 0.15 * upper
 
 
 def _title_case(s: str) -> bool:
@@ -140,7 +145,8 @@ def analyse(text: str) -> QuoteReport:
 
     skip = [paras[i] for i, c in enumerate(caps) if c]
     mentions = find_mentions(text, skip, spans)
-    ents = build_entities(text, mentions)
+    heads = [paras[i] for i, p in enumerate(para_texts) if _is_headline(p)]
+    ents = build_entities(text, mentions, heads)
     att = Attributor(text, ents, spans)
 
     def para_of(pos: int) -> int:
@@ -208,7 +214,7 @@ def analyse(text: str) -> QuoteReport:
             if cand is not None:
                 q.speaker, q.role = att.resolve(cand, cand.start)
                 q.attributed = True
-        if not q.attributed and not before_txt.strip():
+        if not q.attributed and (not before_txt.strip() or before_txt.rstrip().endswith(":")):
             if caps[pi] and pi > 0:
                 q.speaker = caps_speaker(para_texts[pi - 1])
                 q.attributed = q.speaker is not None

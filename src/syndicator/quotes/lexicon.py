@@ -960,8 +960,6 @@ CONNECTORS = frozenset(
         "du",
         "van",
         "von",
-        "der",
-        "den",
         "la",
         "le",
         "bin",
@@ -1188,6 +1186,5 @@ PROCEDURAL_WORDS = frozenset(
 
 # Places look like two-word names; their last word gives them away.
 ORG_WORDS = ORG_WORDS | frozenset(
-    "street road avenue square park airport bay island islands valley river mountain lake "
-    "county city province region harbor harbour coast".split()
+    ["street", "road", "avenue", "square", "park", "airport", "bay", "island", "islands", "valley", "river", "mountain", "lake", "county", "city", "province", "region", "harbor", "harbour", "coast"]
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from syndicator.quotes.lexicon import (
     ADVERBS,
@@ -30,18 +31,26 @@ VERB_RE = re.compile(
 )
 ADV_ALT = "|".join(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(
-    "comments notes posts reports states claims calls answers replies tweets continues offered "
-    "post comment report note claim call answer reply tweet".split()
+    ["comments", "notes", "posts", "reports", "states", "claims", "calls", "answers", "replies", "tweets", "continues", "offered", "post", "comment", "report", "note", "claim", "call", "answer", "reply", "tweet"]
 )
 _SUBJ_VERB = re.compile(
     r"[ \t\n]*(?:,[^,\n]{1,80},[ \t\n]*)?(?:(?:has|have|had|was|is|then|" + ADV_ALT + r")[ \t\n]+){0,2}"
     r"(?:" + "|".join(re.escape(v) for v in _VERBS if v not in _NOUN_LIKE) + r")(?![\w’'-])"
 )
-_GERMAN_ARTICLE = re.compile(r"(?:^|\s)(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines)\s+$")
+_GERMAN_ARTICLE = re.compile(
+    r"(?:^|[\s(])(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines)\s+(?:[a-zäöüß]+\s+){0,2}$"
+)
 _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:of|to|from|by|with|in|at|for|on|about|into|near|pour|par|avec|dans|sur|en|"
     r"à|au|aux|con|por|para|mit|von|für|bei|aus|nach)\s+(?:the\s+)?$"
 )
+_DATE_WORDS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
+_ORD_RE = re.compile(r"\d+(?:st|nd|rd|th)")
+_NONSPACE = re.compile(r"\S+")
+_WORDS = re.compile(r"[\w’'-]+")
+_APPOSITION = re.compile(r",\s+(?:an?|the|[\w’']+’s|[\w’']+'s)?\s*((?:[\w-]+\s+){0,3}[\w-]+)")
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _TOK = rf"[{UPPER}][\w’'.\-]*"
 _ORD = r"\d+(?:st|nd|rd|th)\b"
@@ -135,44 +144,56 @@ class Entities:
     full: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, name, kind)
     roles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     person_evidence: set[str] = field(default_factory=set)
+    first_single: dict[str, int] = field(default_factory=dict)
+
+    exact: dict[str, str] = field(default_factory=dict)
+    by_token: dict[str, list[tuple[int, str, int]]] = field(default_factory=dict)
+    by_initials: dict[str, str] = field(default_factory=dict)
+    suffixes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, pos: int, name: str, kind: str) -> None:
+        """Record a newly introduced full name and index it for resolution."""
+        self.full.append((pos, name, kind))
+        low = name.casefold()
+        self.exact.setdefault(low, name)
+        toks = low.split()
+        if len(toks) >= 2:
+            for i, t in enumerate(toks):
+                rank = 0 if i == len(toks) - 1 else 1
+                self.by_token.setdefault(t, []).append((pos, name, rank))
+            for i in range(1, len(toks) - 1):
+                self.suffixes.setdefault(" ".join(toks[i:]), name)
+            acro = _initials(name)
+            if acro:
+                self.by_initials.setdefault(acro, name)
 
     def resolve(self, name: str, pos: int) -> str:
         """Canonical full name for ``name`` as written at ``pos``."""
-        tokens = name.split()
+        low = name.casefold()
+        hit = self.exact.get(low)
+        if hit is not None:
+            return hit
+        tokens = low.split()
         if not tokens:
             return name
-        low = name.casefold()
-        for _, full, _ in self.full:
-            if full.casefold() == low:
-                return full
-        if len(tokens) == 1:
-            tok = tokens[0]
-            if _ACRONYM.fullmatch(tok):
-                acro = tok.replace(".", "")
-                for _, full, _ in self.full:
-                    if _initials(full) == acro:
-                        return full
-            cands: list[tuple[tuple[int, int, int], str]] = []
-            for fpos, full, _ in self.full:
-                ft = full.split()
-                if len(ft) < 2:
-                    continue
-                if ft[-1].casefold() == tok.casefold():
-                    rank = 0
-                elif any(t.casefold() == tok.casefold() for t in ft):
-                    rank = 1
-                else:
-                    continue
-                key = (0, rank, -fpos) if fpos <= pos else (1, rank, fpos)
-                cands.append((key, full))
-            if cands:
-                return min(cands)[1]
-        elif len(tokens) >= 2:
-            # "Mr. Abdullah Abdullah" -> same; "Colin Powell" -> itself.
-            for _, full, _ in self.full:
-                if full.casefold().endswith(low) and len(full) > len(name):
-                    return full
-        return name
+        if len(tokens) >= 2:
+            # "Mr. Abdullah Abdullah" -> same; "W. Cash" -> "David W. Cash".
+            return self.suffixes.get(low, name)
+        tok = tokens[0]
+        if _ACRONYM.fullmatch(name):
+            acro = self.by_initials.get(name.replace(".", ""))
+            if acro is not None:
+                return acro
+        cands = self.by_token.get(tok)
+        if not cands:
+            return name
+        key, full = min(
+            ((0, rank, -fpos) if fpos <= pos else (1, rank, fpos), full) for fpos, full, rank in cands
+        )
+        first = self.first_single.get(tok)
+        if first is not None and key[0] == 0 and first < -key[2]:
+            return name  # introduced on its own before the longer name
+        return full
 
     def is_person(self, canonical: str) -> bool:
         return canonical in self.person_evidence
@@ -187,7 +208,7 @@ def _initials(full: str) -> str:
 
 def _is_title(tok: str) -> bool:
     t = tok.rstrip(".").casefold()
-    if t in TITLES or re.fullmatch(r"\d+(?:st|nd|rd|th)", t):
+    if t in TITLES or _ORD_RE.fullmatch(t):
         return True
     if "-" in t:
         head = t.split("-")[0]
@@ -209,6 +230,12 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     kept_the = False
     i = 0
     while i < len(tokens) and tokens[i].rstrip(".").casefold() in CAP_STOPWORDS:
+        if (
+            tokens[i].casefold() in _DATE_WORDS
+            and i + 1 < len(tokens)
+            and tokens[i + 1].rstrip(".").casefold() not in CAP_STOPWORDS
+        ):
+            break  # "April Howard" is a name; "Tuesday Sep" is a date
         if tokens[i] == "The" and not sentence_initial and i == 0 and len(tokens) > 1:
             rest_low = {t.rstrip(".").casefold() for t in tokens[1:]}
             if rest_low & ORG_WORDS or len(tokens) == 2:
@@ -227,9 +254,18 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     return tokens[: k + 1], tokens[k + 1 :], kept_the
 
 
+@lru_cache(maxsize=8192)
+def _split_classify(
+    tokens: tuple[str, ...], initial: bool
+) -> tuple[list[str], list[str], str]:
+    """Cached: the same capitalised words recur across an article and across articles."""
+    role, name, _ = split_name(list(tokens), initial)
+    return role, name, classify([t for t in name if t != "The"]) if name else ""
+
+
 def classify(name_tokens: list[str]) -> str:
-    low = [t.rstrip(".").casefold() for t in name_tokens]
-    if any(t in ORG_WORDS for t in low) or any(t.endswith((".com", ".net", ".org")) for t in low):
+    low = {t.rstrip(".").casefold() for t in name_tokens}
+    if not ORG_WORDS.isdisjoint(low) or any(t.endswith((".com", ".net", ".org")) for t in low):
         return "org"
     if len(name_tokens) == 1 and _ACRONYM.fullmatch(name_tokens[0]):
         return "org"
@@ -251,19 +287,18 @@ def sentence_initial(text: str, pos: int) -> bool:
 def parse_name(text: str, start: int, end: int) -> list[Mention]:
     """Split one capitalised sequence into mentions (possessives and sentence ends cut it)."""
     out: list[Mention] = []
-    toks = [(m.start() + start, m.group()) for m in re.finditer(r"\S+", text[start:end])]
+    toks = [(m.start(), m.group()) for m in _NONSPACE.finditer(text, start, end)]
     group: list[tuple[int, str]] = []
 
     def flush(possessive: bool = False) -> None:
         if not group:
             return
         g0 = group[0][0]
-        role, name, kept = split_name([t for _, t in group], sentence_initial(text, g0))
+        role, name, kind = _split_classify(tuple(t for _, t in group), sentence_initial(text, g0))
         if name:
             n_start = group[len(group) - len(name)][0]
             n_end = group[-1][0] + len(group[-1][1])
             label = " ".join(name)
-            kind = classify([t for t in name if t != "The"])
             out.append(
                 Mention(n_start, n_end, label, " ".join(role) or None, kind, possessive,
                         evidence=bool(role) and kind != "org")
@@ -297,7 +332,10 @@ def find_mentions(
     """
     mentions: list[Mention] = []
     for m in NAME_SEQ.finditer(text):
-        if any(a <= m.start() < b for a, b in skip):
+        g = m.group()
+        if " " not in g and "\n" not in g and g.rstrip(".").casefold() in CAP_STOPWORDS:
+            continue  # "The", "In", "But": the common case, skipped cheaply
+        if skip and any(a <= m.start() < b for a, b in skip):
             continue
         mentions.extend(parse_name(text, m.start(), m.end()))
     if quotes:
@@ -321,29 +359,50 @@ def find_mentions(
             b.evidence = True
     for mt in mentions:
         before = text[max(0, mt.start - 40) : mt.start]
-        if mt.kind == "unknown" and _GERMAN_ARTICLE.search(before):
-            mt.kind = "noun"  # German capitalises nouns: "der chinesischen Nachricht"
-            continue
+        if mt.kind in ("unknown", "person") and _GERMAN_ARTICLE.search(before):
+            # German capitalises nouns: "der chinesischen Nachricht", "der Website AmdoTibet".
+            toks = mt.name.split()
+            if len(toks) >= 2 and toks[1].casefold() not in CONNECTORS:
+                mt.start = text.index(toks[1], mt.start)
+                mt.name = " ".join(toks[1:])
+                mt.kind = classify(toks[1:])
+            else:
+                mt.kind = "noun"
+                continue
         mt.governed = _PREP_BEFORE.search(before) is not None
         if mt.kind == "role" or mt.evidence or mt.in_quote:
             continue
         if mt.kind != "org" and _SUBJ_VERB.match(text, mt.end):
             mt.evidence = True
             continue
-        words = re.findall(r"[\w’'-]+", before)[-1:]
+        words = _WORDS.findall(before)[-1:]
         if not mt.governed and any(w.casefold() in PERSON_ROLES for w in words):
             mt.evidence = mt.kind != "org"
             continue
         after = text[mt.end : mt.end + 60]
-        app = re.match(r",\s+(?:an?|the|[\w’']+’s|[\w’']+'s)?\s*((?:[\w-]+\s+){0,3}[\w-]+)", after)
+        app = _APPOSITION.match(after)
         if app and any(w.casefold() in PERSON_ROLES for w in app.group(1).split()):
             mt.evidence = mt.kind != "org"
     return mentions
 
 
-def build_entities(text: str, mentions: list[Mention]) -> Entities:
-    """Index full names (first introduction wins) and the roles they came with."""
+def build_entities(
+    text: str, mentions: list[Mention], headline: list[tuple[int, int]] | None = None
+) -> Entities:
+    """Index full names (first introduction wins) and the roles they came with.
+
+    A one-word name used in the body *before* any longer name containing it ("Joe, Big
+    Joe") was introduced as that one word, and keeps it. ``headline`` spans (titles of
+    the page, teasers) do not count as introductions.
+    """
     ents = Entities(mentions=mentions)
+    heads = headline or []
+    for mt in mentions:
+        if mt.kind in ("role", "noun", "org") or mt.in_quote or " " in mt.name or not mt.name:
+            continue
+        if any(a <= mt.start < b for a, b in heads):
+            continue
+        ents.first_single.setdefault(mt.name.casefold(), mt.start)
     seen: set[str] = set()
     for mt in mentions:
         if mt.kind in ("role", "noun") or mt.in_quote or not mt.name:
@@ -352,9 +411,9 @@ def build_entities(text: str, mentions: list[Mention]) -> Entities:
         key = mt.name.casefold().removeprefix("the ")
         if (n_tok >= 2 or mt.kind == "org") and key not in seen:
             # A longer name already known that ends with this one is the same entity.
-            if not any(f.casefold().endswith(" " + mt.name.casefold()) for _, f, _ in ents.full):
+            if mt.name.casefold() not in ents.suffixes:
                 seen.add(key)
-                ents.full.append((mt.start, mt.name, mt.kind))
+                ents.add(mt.start, mt.name, mt.kind)
     for mt in mentions:
         if mt.kind in ("role", "noun") or not mt.name:
             continue

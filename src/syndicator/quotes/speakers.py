@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from syndicator.quotes.lexicon import (
-    ADVERBS,
     CAP_STOPWORDS,
     DOC_ROLES,
     ORG_ROLES,
@@ -27,8 +26,8 @@ from syndicator.quotes.names import (
     NAME_SEQ,
     PRONOUN_RE,
     ROLE_NP,
-    Entities,
     VERB_RE,
+    Entities,
     Mention,
     split_name,
 )
@@ -56,6 +55,15 @@ _DOC_AUTHOR = re.compile(
     re.IGNORECASE,
 )
 
+_RX0 = re.compile(r"[ \t\n]+([^\W\d_])")
+_RX1 = re.compile(r",[ \t\n]+")
+_RX2 = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+")
+_RX3 = re.compile(r"[ \t]+(website|site|blog)\b")
+_RX4 = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
+_RX5 = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
+_RX6 = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
+_RX7 = re.compile(r"(?:sur|dans|on|in)[ \t]+")
+
 
 @dataclass(slots=True)
 class Cand:
@@ -74,7 +82,7 @@ def role_ok(text: str, m: re.Match[str]) -> bool:
     if noun[:1].isupper():
         if noun.casefold() not in TITLES:
             return False
-        nxt = re.compile(r"[ \t\n]+([^\W\d_])").match(text, m.end())
+        nxt = _RX0.match(text, m.end())
         return not (nxt and nxt.group(1).isupper())
     return True
 
@@ -128,7 +136,7 @@ class Attributor:
         if m and m.end() <= limit and site_name(m):
             return Cand("name", site_name(m) or "", m.start("mods"), m.end())
         if m and m.end() <= limit and role_ok(text, m):
-            app = re.compile(r",[ \t\n]+").match(text, m.end())
+            app = _RX1.match(text, m.end())
             if app:
                 nm = NAME_SEQ.match(text, app.end())
                 if nm and nm.end() <= limit + 60:
@@ -136,14 +144,14 @@ class Attributor:
                     if mt is not None and mt.kind != "org":
                         return Cand("name", mt.name, mt.start, mt.end, mt)
             return Cand("role", m.group("noun").casefold(), pos, m.end())
-        m = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+").match(text, pos)
+        m = _RX2.match(text, pos)
         start = m.end() if m else pos
         nm = NAME_SEQ.match(text, start)
         if nm and nm.start() < limit:
             mt = self.mention_at(start, min(limit, nm.end() + 80))
             if mt is not None and mt.start <= nm.end() + 60:
                 end = mt.end
-                sm = re.compile(r"[ \t]+(website|site|blog)\b").match(text, end)
+                sm = _RX3.match(text, end)
                 if sm and mt.kind != "person":
                     return Cand("name", mt.name + " " + sm.group(1), mt.start, sm.end(), None)
                 return Cand("name", mt.name, mt.start, end, mt)
@@ -159,7 +167,7 @@ class Attributor:
             t = tail.match(text, m.end())
             end = t.end() if t else m.end()
             return Cand("indef", text[pos:end], pos, end)
-        m = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})").match(text, pos)
+        m = _RX4.match(text, pos)
         if m and any(w.casefold() in PERSON_ROLES for w in m.group(1).split()):
             mt = self.mention_at(m.end(), m.end() + 1)
             if mt is not None and mt.start == m.end():
@@ -171,7 +179,11 @@ class Attributor:
         """(speaker, role) for a candidate phrase at ``pos``."""
         if cand.kind == "name":
             if cand.mention is not None:
-                return cand.mention.canonical or cand.mention.name, cand.mention.role
+                name = cand.mention.canonical or cand.mention.name
+                other = self.coordinated(cand.mention)
+                if other:
+                    name = f"{name} and {other}"
+                return name, cand.mention.role
             return cand.text, None
         if cand.kind == "pron":
             if cand.text not in PRONOUNS_SINGULAR:
@@ -199,6 +211,18 @@ class Attributor:
         if noun in ORG_ROLES:
             return self.last_kind(pos, ("org",)), None
         return None, None
+
+    def coordinated(self, m: Mention) -> str | None:
+        """ "X and Y interviewed …": a second person joined to the first."""
+        if m.kind != "person":
+            return None
+        conj = _RX5.match(self.text, m.end)
+        if conj is None:
+            return None
+        nxt = self.mention_at(conj.end(), conj.end() + 1)
+        if nxt is None or nxt.kind != "person" or nxt.start != conj.end():
+            return None
+        return nxt.canonical or nxt.name
 
     def in_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quote_spans)
@@ -240,21 +264,21 @@ class Attributor:
 
     def add_speaker(self, pos: int, name: str) -> None:
         """A resolved speaker is the freshest referent for a following pronoun."""
-        if name and len(name.split()) >= 1 and name in self.ents.person_evidence | {name}:
+        if name:
             bisect.insort(self.timeline, (pos, name))
 
     # -- attribution patterns -----------------------------------------------------------
     def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int] | None:
         """'…," said X' / '…," X said' / '…' X (end of paragraph)."""
         text = self.text
-        m = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*").match(text, q_end)
+        m = _RX6.match(text, q_end)
         p = m.end()
         if p >= limit or text[p] in ".!?":
             return None
         vm = _VERB_FIRST.match(text, p)
         if vm and vm.end() <= limit:
             q = vm.end()
-            prep = re.compile(r"(?:sur|dans|on|in)[ \t]+").match(text, q)
+            prep = _RX7.match(text, q)
             if prep and "lire" in vm.group(1):
                 q = prep.end()
             c = self.np_at(q, limit)
@@ -321,8 +345,14 @@ class Attributor:
             if c is not None:
                 return c
             return None
-        if text[s_start:ctx_end].rstrip().endswith(":") or partial:
+        if text[s_start:ctx_end].rstrip().endswith(":"):
             return self.pick(self.candidates(s_start, ctx_end))
+        if partial:
+            # No verb: the writer's sentence is about its subject, the first name in it.
+            cands = self.candidates(s_start, ctx_end)
+            if cands:
+                best = min(self.priority(c) for c in cands)
+                return next(c for c in cands if self.priority(c) == best)
         return None
 
     def candidates(self, a: int, b: int) -> list[Cand]:
