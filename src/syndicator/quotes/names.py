@@ -44,6 +44,7 @@ _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:of|to|from|by|with|in|at|for|on|about|into|near|pour|par|avec|dans|sur|en|"
     r"à|au|aux|con|por|para|mit|von|für|bei|aus|nach)\s+(?:the\s+)?$"
 )
+_GERMAN_ARTICLES = frozenset("Der Die Das Dem Den Des Ein Eine Einer Einem Eines".split())
 _DATE_WORDS = frozenset(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 )
@@ -229,6 +230,8 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     """(role tokens, name tokens, kept_the) with stop words and titles split off."""
     kept_the = False
     i = 0
+    if len(tokens) > 1 and tokens[0] in _GERMAN_ARTICLES:
+        i = 2  # "Das Blog …": a German article and its (capitalised) noun
     while i < len(tokens) and tokens[i].rstrip(".").casefold() in CAP_STOPWORDS:
         if (
             tokens[i].casefold() in _DATE_WORDS
@@ -359,7 +362,7 @@ def find_mentions(
             b.evidence = True
     for mt in mentions:
         before = text[max(0, mt.start - 40) : mt.start]
-        if mt.kind in ("unknown", "person") and _GERMAN_ARTICLE.search(before):
+        if mt.kind in ("unknown", "person", "org") and _GERMAN_ARTICLE.search(before):
             # German capitalises nouns: "der chinesischen Nachricht", "der Website AmdoTibet".
             toks = mt.name.split()
             if len(toks) >= 2 and toks[1].casefold() not in CONNECTORS:
