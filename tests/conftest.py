@@ -12,6 +12,21 @@ except ImportError:  # tests/ became a package
     from tests.fakes import FakeGraph, FakeX, FeedServer
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """CLI tests run in-process and set up logging; give every test a clean slate."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    levels = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
+
+
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
     """A fresh feed/web server on 127.0.0.1; ``feed_server.set_items(...)`` to serve."""

@@ -69,7 +69,7 @@ def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
     monkeypatch.chdir(tmp_path)  # no config around: the default accounts are used
     result = invoke("preview", "--feed", str(path), "--limit", "50", "--json")
     assert result.exit_code == 0, result.output
-    items = json.loads(result.output)["items"]
+    items = json.loads(result.stdout)["items"]
     assert items
     for item in items:
         for post in item["posts"]:
@@ -82,7 +82,7 @@ def test_quotes_json_contract_on_the_seed_article() -> None:
     text = (SHARED / "examples" / "seed-article.txt").read_text(encoding="utf-8")
     result = invoke("quotes", "-", "--json", input=text)
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert set(report) == {"quotes", "pull_quote"}
     starts = [q["start"] for q in report["quotes"]]
     assert starts == sorted(starts)
@@ -101,7 +101,7 @@ def test_status_on_a_fresh_state(tmp_path: Path) -> None:
                       .replace("sample-feed.xml", str(REPO / "config" / "sample-feed.xml")))
     result = invoke("--config", str(config), "status", "--json")
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["feeds"][0]["result"] == "never polled"
     assert [a["state"] for a in report["accounts"]] == ["ok", "ok"]
     assert report["outbox"] == {}

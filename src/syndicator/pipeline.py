@@ -187,6 +187,7 @@ class Pipeline:
         from syndicator.quotes import analyse
 
         candidates = analyse(text).candidates if text else ()
+        article = replace(article, summary=_summary_text(article.summary))
         posts = []
         for account in feed.post_to:
             settings = self.accounts[account].compose
@@ -395,6 +396,17 @@ class Pipeline:
         oldest = datetime.min.replace(tzinfo=UTC)
         newest = sorted(parsed.articles, key=lambda a: a.published or oldest, reverse=True)
         return [(a, self.build_posts(a, feed, site=parsed.title)) for a in newest[:limit]]
+
+
+def _summary_text(summary: str | None) -> str | None:
+    """The feed summary as plain text, boilerplate dropped; its first paragraph only
+    (many feeds repeat the whole article there)."""
+    if not summary:
+        return None
+    from syndicator.article import html_to_text
+
+    first = html_to_text(summary).split("\n\n", 1)[0].strip()
+    return first or None
 
 
 def _posted_url(delivery: Delivery) -> str:

@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-feed", type=int, default=0)
     parser.add_argument("--feed-dir", help="serve every file of this directory at /<name>")
     args = parser.parse_args(argv)
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())  # before the JSON line: no race
     x = FakeX(port=args.port_x).start()
     graph = FakeGraph(port=args.port_graph).start()
     feeds = FeedServer(port=args.port_feed).start()
@@ -38,8 +40,6 @@ def main(argv: list[str] | None = None) -> int:
         "facebook": {"url": graph.url, "page_id": graph.page_id, "access_token": graph.page_token},
         "feeds": {"url": feeds.url},
     }), flush=True)
-    done = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     with contextlib.suppress(KeyboardInterrupt):
         done.wait()
     for server in (x, graph, feeds):
