@@ -53,7 +53,9 @@ def load(shared: Path) -> list[Labelled]:
     for path in sorted((shared / "examples").glob("*.quotes.json")):
         stem = path.name.removesuffix(".quotes.json")
         d = json.loads(path.read_text(encoding="utf-8"))
-        src = next((p for p in path.parent.glob(stem + ".*") if p.suffix in (".txt", ".html")), None)
+        src = next(
+            (p for p in path.parent.glob(stem + ".*") if p.suffix in (".txt", ".html")), None
+        )
         if src is None:
             continue
         raw = src.read_text(encoding="utf-8")
@@ -218,10 +220,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"quote precision          {r['precision']:.3f}")
     print(f"quote recall             {r['recall']:.3f}")
     print(f"quote F1                 {r['f1']:.3f}   (target >= {TARGETS['f1']})")
-    print(f"speaker accuracy         {r['speaker_accuracy']:.3f}   (target >= {TARGETS['speaker_accuracy']})")
-    print(f"pull-quote precision     {r['pull_precision']:.3f}   (target >= {TARGETS['pull_precision']}; "
-          f"{r['picks']} picks)")  # fmt: skip
-    print(f"pull-quote in best       {r['pull_in_best']:.3f}   ({r['with_best']} articles with best)")
+    sa, pp = r["speaker_accuracy"], r["pull_precision"]
+    print(f"speaker accuracy         {sa:.3f}   (target >= {TARGETS['speaker_accuracy']})")
+    picks = f"{r['picks']} picks"
+    print(f"pull-quote precision     {pp:.3f}   (target >= {TARGETS['pull_precision']}; {picks})")
+    print(
+        f"pull-quote in best       {r['pull_in_best']:.3f}   ({r['with_best']} articles with best)"
+    )
     print(f"no pick when best=[]     {r['none_when_no_best']:.3f}   ({r['no_best']} articles)")
     print(f"articles/s (800 words)   {speed:.0f}   (target >= {TARGETS['articles_per_s']:.0f}; "
           f"{len(seed.split())} words)")  # fmt: skip

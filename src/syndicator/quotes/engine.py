@@ -100,6 +100,7 @@ class _Q:
 
 
 _LOWER = re.compile(r"[a-zß-ÿ]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
 
 
@@ -120,7 +121,7 @@ def _is_headline(para: str) -> bool:
     return (
         "\n" not in p
         and len(p.split()) <= 14
-        and p[-1:] not in ".!?:…"
+        and p[-1:] not in ".!?:…。！？"
         and not p.endswith(("”", '"', "»"))
     ) or (
         len(p.split()) <= 14
@@ -261,7 +262,7 @@ def _kind(body: str, before: str) -> QuoteKind:
 
 def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, para: str) -> bool:
     """Titles, names, scare quotes and headline claims are not anyone's speech."""
-    n = len(body.split())
+    n = len(body.split()) + len(_CJK.findall(body)) // 2
     cue_ctx = text[max(0, q.start - 30) : q.start]
     if _TITLE_CUE_RE.search(cue_ctx):
         return True
@@ -277,9 +278,8 @@ def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, par
         return True
     if _is_headline(para) and n <= 6 and not speech_verb:
         return True
-    if n <= 8 and not q.attributed and not para.replace(body, "").strip(" \t\n\"“”«»„'‘’"):
-        return True  # a short line that is nothing but a quoted title
-    return False
+    # A short line that is nothing but a quoted title.
+    return n <= 8 and not q.attributed and not para.replace(body, "").strip(" \t\n\"“”«»„'‘’")
 
 
 def _after_attr(text: str, q: _Q) -> bool:

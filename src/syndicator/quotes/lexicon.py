@@ -1186,5 +1186,26 @@ PROCEDURAL_WORDS = frozenset(
 
 # Places look like two-word names; their last word gives them away.
 ORG_WORDS = ORG_WORDS | frozenset(
-    ["street", "road", "avenue", "square", "park", "airport", "bay", "island", "islands", "valley", "river", "mountain", "lake", "county", "city", "province", "region", "harbor", "harbour", "coast"]
+    [
+        "street",
+        "road",
+        "avenue",
+        "square",
+        "park",
+        "airport",
+        "bay",
+        "island",
+        "islands",
+        "valley",
+        "river",
+        "mountain",
+        "lake",
+        "county",
+        "city",
+        "province",
+        "region",
+        "harbor",
+        "harbour",
+        "coast",
+    ]
 )

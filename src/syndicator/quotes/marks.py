@@ -167,7 +167,7 @@ def find_quotes(text: str, paras: list[tuple[int, int]] | None = None) -> list[R
                 start_idx = 1
             else:
                 carry.part_start = ps
-        for i, ch, fam, role in marks[start_idx:]:
+        for i, _ch, fam, role in marks[start_idx:]:
             if role == AMBIG:
                 role = CLOSE if any(o.family == fam for o in stack) else OPEN
             if role == OPEN:

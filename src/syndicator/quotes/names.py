@@ -10,6 +10,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from syndicator.quotes.lexicon import (
     ADVERBS,
@@ -31,10 +32,34 @@ VERB_RE = re.compile(
 )
 ADV_ALT = "|".join(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(
-    ["comments", "notes", "posts", "reports", "states", "claims", "calls", "answers", "replies", "tweets", "continues", "offered", "post", "comment", "report", "note", "claim", "call", "answer", "reply", "tweet"]
+    [
+        "comments",
+        "notes",
+        "posts",
+        "reports",
+        "states",
+        "claims",
+        "calls",
+        "answers",
+        "replies",
+        "tweets",
+        "continues",
+        "offered",
+        "post",
+        "comment",
+        "report",
+        "note",
+        "claim",
+        "call",
+        "answer",
+        "reply",
+        "tweet",
+    ]
 )
 _SUBJ_VERB = re.compile(
-    r"[ \t\n]*(?:,[^,\n]{1,80},[ \t\n]*)?(?:(?:has|have|had|was|is|then|" + ADV_ALT + r")[ \t\n]+){0,2}"
+    r"[ \t\n]*(?:,[^,\n]{1,80},[ \t\n]*)?(?:(?:has|have|had|was|is|then|"
+    + ADV_ALT
+    + r")[ \t\n]+){0,2}"
     r"(?:" + "|".join(re.escape(v) for v in _VERBS if v not in _NOUN_LIKE) + r")(?![\w’'-])"
 )
 _GERMAN_ARTICLE = re.compile(
@@ -44,9 +69,29 @@ _PREP_BEFORE = re.compile(
     r"(?:^|[\s(])(?:of|to|from|by|with|in|at|for|on|about|into|near|pour|par|avec|dans|sur|en|"
     r"à|au|aux|con|por|para|mit|von|für|bei|aus|nach)\s+(?:the\s+)?$"
 )
-_GERMAN_ARTICLES = frozenset("Der Die Das Dem Den Des Ein Eine Einer Einem Eines".split())
+_GERMAN_ARTICLES = frozenset("Der Die Das Dem Den Des Ein Eine Einer Einem Eines".split())  # noqa: SIM905
 _DATE_WORDS = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
 )
 _ORD_RE = re.compile(r"\d+(?:st|nd|rd|th)")
 _NONSPACE = re.compile(r"\S+")
@@ -189,7 +234,8 @@ class Entities:
         if not cands:
             return name
         key, full = min(
-            ((0, rank, -fpos) if fpos <= pos else (1, rank, fpos), full) for fpos, full, rank in cands
+            ((0, rank, -fpos) if fpos <= pos else (1, rank, fpos), full)
+            for fpos, full, rank in cands
         )
         first = self.first_single.get(tok)
         if first is not None and key[0] == 0 and first < -key[2]:
@@ -219,11 +265,7 @@ def _is_title(tok: str) -> bool:
 
 def _is_abbrev(tok: str) -> bool:
     core = tok[:-1]
-    return (
-        len(core) <= 1
-        or "." in core
-        or core.casefold() in _ABBREV
-    )
+    return len(core) <= 1 or "." in core or core.casefold() in _ABBREV
 
 
 def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], list[str], bool]:
@@ -258,9 +300,7 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
 
 
 @lru_cache(maxsize=8192)
-def _split_classify(
-    tokens: tuple[str, ...], initial: bool
-) -> tuple[list[str], list[str], str]:
+def _split_classify(tokens: tuple[str, ...], initial: bool) -> tuple[list[str], list[str], str]:
     """Cached: the same capitalised words recur across an article and across articles."""
     role, name, _ = split_name(list(tokens), initial)
     return role, name, classify([t for t in name if t != "The"]) if name else ""
@@ -349,7 +389,7 @@ def find_mentions(
             if mt.in_quote:
                 mt.evidence = False
     # Role phrases between two names: "Kremlin spokesman Dmitry Peskov".
-    for a, b in zip(mentions, mentions[1:], strict=False):
+    for a, b in pairwise(mentions):
         gap = text[a.end : b.start + 1]
         if a.possessive or b.kind == "role":
             continue
@@ -412,11 +452,10 @@ def build_entities(
             continue
         n_tok = len(mt.name.split())
         key = mt.name.casefold().removeprefix("the ")
-        if (n_tok >= 2 or mt.kind == "org") and key not in seen:
-            # A longer name already known that ends with this one is the same entity.
-            if mt.name.casefold() not in ents.suffixes:
-                seen.add(key)
-                ents.add(mt.start, mt.name, mt.kind)
+        # A longer name already known that ends with this one is the same entity.
+        if (n_tok >= 2 or mt.kind == "org") and key not in seen and key not in ents.suffixes:
+            seen.add(key)
+            ents.add(mt.start, mt.name, mt.kind)
     for mt in mentions:
         if mt.kind in ("role", "noun") or not mt.name:
             continue

@@ -369,11 +369,10 @@ class Attributor:
             out.append(Cand("role", m.group("noun").casefold(), m.start(), m.end()))
             covered.append((m.start(), m.end()))
         for m in PRONOUN_RE.finditer(text, a, b):
-            if (m.start() == 0 or not text[m.start() - 1].isalnum()) and not self.in_quote(
-                m.start()
-            ):
-                if m.group().casefold() in PRONOUNS_SINGULAR:
-                    out.append(Cand("pron", m.group().casefold(), m.start(), m.end()))
+            word_start = m.start() == 0 or not text[m.start() - 1].isalnum()
+            word = m.group().casefold()
+            if word_start and word in PRONOUNS_SINGULAR and not self.in_quote(m.start()):
+                out.append(Cand("pron", word, m.start(), m.end()))
         i = bisect.bisect_left(self.starts, a)
         while i < len(self.mentions) and self.mentions[i].start < b:
             mt = self.mentions[i]
