@@ -22,7 +22,7 @@ from syndicator.errors import StateError
 log = logging.getLogger(__name__)
 
 PUBLISH_EVERY = timedelta(seconds=15)
-STOP_GRACE_SECONDS = 8.0
+STOP_GRACE_SECONDS = 6.0
 MAX_FEED_BACKOFF = timedelta(hours=1)
 
 
