@@ -55,14 +55,14 @@ _DOC_AUTHOR = re.compile(
     re.IGNORECASE,
 )
 
-_RX0 = re.compile(r"[ \t\n]+([^\W\d_])")
-_RX1 = re.compile(r",[ \t\n]+")
-_RX2 = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+")
-_RX3 = re.compile(r"[ \t]+(website|site|blog)\b")
-_RX4 = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
-_RX5 = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
-_RX6 = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
-_RX7 = re.compile(r"(?:sur|dans|on|in)[ \t]+")
+_NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
+_COMMA_GAP = re.compile(r",[ \t\n]+")
+_THE_OR_ORDINAL = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+")
+_SITE_SUFFIX = re.compile(r"[ \t]+(website|site|blog)\b")
+_LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
+_AND = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
+_LEAD_PUNCT = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
+_LOCATIVE = re.compile(r"(?:sur|dans|on|in)[ \t]+")
 
 
 @dataclass(slots=True)
@@ -82,7 +82,7 @@ def role_ok(text: str, m: re.Match[str]) -> bool:
     if noun[:1].isupper():
         if noun.casefold() not in TITLES:
             return False
-        nxt = _RX0.match(text, m.end())
+        nxt = _NEXT_LETTER.match(text, m.end())
         return not (nxt and nxt.group(1).isupper())
     return True
 
@@ -136,7 +136,7 @@ class Attributor:
         if m and m.end() <= limit and site_name(m):
             return Cand("name", site_name(m) or "", m.start("mods"), m.end())
         if m and m.end() <= limit and role_ok(text, m):
-            app = _RX1.match(text, m.end())
+            app = _COMMA_GAP.match(text, m.end())
             if app:
                 nm = NAME_SEQ.match(text, app.end())
                 if nm and nm.end() <= limit + 60:
@@ -144,14 +144,14 @@ class Attributor:
                     if mt is not None and mt.kind != "org":
                         return Cand("name", mt.name, mt.start, mt.end, mt)
             return Cand("role", m.group("noun").casefold(), pos, m.end())
-        m = _RX2.match(text, pos)
+        m = _THE_OR_ORDINAL.match(text, pos)
         start = m.end() if m else pos
         nm = NAME_SEQ.match(text, start)
         if nm and nm.start() < limit:
             mt = self.mention_at(start, min(limit, nm.end() + 80))
             if mt is not None and mt.start <= nm.end() + 60:
                 end = mt.end
-                sm = _RX3.match(text, end)
+                sm = _SITE_SUFFIX.match(text, end)
                 if sm and mt.kind != "person":
                     return Cand("name", mt.name + " " + sm.group(1), mt.start, sm.end(), None)
                 return Cand("name", mt.name, mt.start, end, mt)
@@ -167,7 +167,7 @@ class Attributor:
             t = tail.match(text, m.end())
             end = t.end() if t else m.end()
             return Cand("indef", text[pos:end], pos, end)
-        m = _RX4.match(text, pos)
+        m = _LOWER_WORDS.match(text, pos)
         if m and any(w.casefold() in PERSON_ROLES for w in m.group(1).split()):
             mt = self.mention_at(m.end(), m.end() + 1)
             if mt is not None and mt.start == m.end():
@@ -216,7 +216,7 @@ class Attributor:
         """ "X and Y interviewed …": a second person joined to the first."""
         if m.kind != "person":
             return None
-        conj = _RX5.match(self.text, m.end)
+        conj = _AND.match(self.text, m.end)
         if conj is None:
             return None
         nxt = self.mention_at(conj.end(), conj.end() + 1)
@@ -271,14 +271,14 @@ class Attributor:
     def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int] | None:
         """'…," said X' / '…," X said' / '…' X (end of paragraph)."""
         text = self.text
-        m = _RX6.match(text, q_end)
+        m = _LEAD_PUNCT.match(text, q_end)
         p = m.end()
         if p >= limit or text[p] in ".!?":
             return None
         vm = _VERB_FIRST.match(text, p)
         if vm and vm.end() <= limit:
             q = vm.end()
-            prep = _RX7.match(text, q)
+            prep = _LOCATIVE.match(text, q)
             if prep and "lire" in vm.group(1):
                 q = prep.end()
             c = self.np_at(q, limit)
