@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from syndicator.compose.hashtags import hashtags_for
 from syndicator.compose.links import add_utm, as_uri
@@ -35,6 +36,7 @@ from syndicator.compose.weighted import find_urls, weighted_length
 from syndicator.errors import SyndicatorError
 from syndicator.models import Article, Platform, Post, Quote
 
+_T = TypeVar("_T")
 SUMMARY_MAX_CHARS = 600  # Facebook: a summary longer than this is cut between words
 QUOTE_CUT_SUFFIX = " " + ELLIPSIS
 
@@ -83,22 +85,28 @@ class _Fitter:
             self.smallest = (length, text)
         return text if 0 < length <= self.limit else None
 
-    def first_fitting_title(self, quote: _QuoteView | None, titles: Sequence[str]) -> str | None:
-        """Binary search for the longest title (list is longest first) that fits.
+    def first_fitting(
+        self, options: Sequence[_T], attempt: Callable[[_T], str | None]
+    ) -> str | None:
+        """Binary search for the first (longest) option that fits; *options* run longest first.
 
-        Length falls as titles get shorter (a URL appearing or vanishing at a cut can bend
+        Length falls as options get shorter (a URL appearing or vanishing at a cut can bend
         that a little, so the winner is rendered and checked, never assumed).
         """
-        lo, hi = 0, len(titles)
+        lo, hi = 0, len(options)
         found: str | None = None
         while lo < hi:
             mid = (lo + hi) // 2
-            text = self.attempt(quote, (), titles[mid])
+            text = attempt(options[mid])
             if text is not None:
                 found, hi = text, mid
             else:
                 lo = mid + 1
         return found
+
+    def first_fitting_title(self, quote: _QuoteView | None, titles: Sequence[str]) -> str | None:
+        """The longest of *titles* (longest first) that fits with *quote* and no hashtags."""
+        return self.first_fitting(titles, lambda title: self.attempt(quote, (), title))
 
 
 def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_QuoteView]]]:
@@ -147,10 +155,13 @@ def _plans(
     wholes = [whole for whole, _ in quotes]
     cuts = [cut for _, quote_cuts in quotes for cut in quote_cuts]
     for k in range(len(hashtags), -1, -1):
+        tags = hashtags[:k]
         for view in wholes or [None]:
-            yield fitter.attempt(view, hashtags[:k], title)
-        for view in cuts:
-            yield fitter.attempt(view, hashtags[:k], title)
+            yield fitter.attempt(view, tags, title)
+        for _, quote_cuts in quotes:
+            yield fitter.first_fitting(
+                quote_cuts, lambda v, tags=tags: fitter.attempt(v, tags, title)
+            )
     shorter_titles = word_prefixes(title)
     if quotes:
         half = [t for t in shorter_titles if len(t) * 2 >= len(title)]

@@ -218,15 +218,28 @@ def find_urls(text: str) -> list[tuple[int, int]]:
     if "." not in text:
         return []
     spans: list[tuple[int, int]] = []
-    # A URL never spans a space, so only the space-free chunks holding a "." are scanned:
-    # the same matches as scanning the whole text, at a fraction of the cost.
-    # Each chunk keeps the space before it: that space is what the regex sees as the
-    # "preceding character", exactly as when scanning the whole text.
     for chunk in _CHUNK.finditer(text):
-        if "." in chunk.group():
-            start = max(chunk.start() - 1, 0)
-            _find_in_chunk(text[start : chunk.end()], start, spans)
+        word = chunk.group()
+        if "." in word:
+            offset = chunk.start()
+            spans += [(offset + s, offset + e) for s, e in _chunk_urls(word, offset == 0)]
     return spans
+
+
+@lru_cache(maxsize=8192)
+def _chunk_urls(chunk: str, at_start: bool) -> tuple[tuple[int, int], ...]:
+    """URL spans in one space-free chunk (a URL never spans a space), memoised: fitting
+    re-measures the same headline and quote words many times.
+
+    A chunk not at the start of the text is scanned with a space before it, because that
+    space is what the regex sees as the "preceding character" when scanning the whole text.
+    """
+    spans: list[tuple[int, int]] = []
+    if at_start:
+        _find_in_chunk(chunk, 0, spans)
+    else:
+        _find_in_chunk(" " + chunk, -1, spans)
+    return tuple(spans)
 
 
 def _find_in_chunk(text: str, offset: int, spans: list[tuple[int, int]]) -> None:
@@ -260,32 +273,46 @@ def _plain_weight(segment: str) -> int:
     return 2 * len(segment) - sum(len(run) for run in _LIGHT.findall(segment))
 
 
-def weighted_length(text: str) -> int:
-    """The length X gives *text*: what the 280 limit is measured in."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    if text.isascii():
-        if "." not in text:
-            return len(text)
+@lru_cache(maxsize=8192)
+def _chunk_weight(chunk: str, at_start: bool) -> int:
+    """Weight of one space-free chunk (URLs and emoji never span a space), memoised."""
+    if chunk.isascii():
+        if "." not in chunk:
+            return len(chunk)
         total, pos = 0, 0
-        for start, end in find_urls(text):
+        for start, end in _chunk_urls(chunk, at_start):
             total += (start - pos) + URL_WEIGHT
             pos = end
-        return total + len(text) - pos
-
+        return total + len(chunk) - pos
     # (start, priority, end, weight): at one position a URL wins over an emoji, as in
     # twitter-text; a match that starts inside an earlier one is skipped by the loop.
-    specials = [(s, 0, e, URL_WEIGHT) for s, e in find_urls(text)]
-    if _EMOJI_HINT.search(text):
-        specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in _EMOJI.finditer(text)]
+    specials = [(s, 0, e, URL_WEIGHT) for s, e in _chunk_urls(chunk, at_start)]
+    if _EMOJI_HINT.search(chunk):
+        specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in _EMOJI.finditer(chunk)]
     specials.sort()
     total, pos = 0, 0
     for start, _, end, weight in specials:
         if start < pos:
             continue
-        total += _plain_weight(text[pos:start]) + weight
+        total += _plain_weight(chunk[pos:start]) + weight
         pos = end
-    return total + _plain_weight(text[pos:])
+    return total + _plain_weight(chunk[pos:])
+
+
+def weighted_length(text: str) -> int:
+    """The length X gives *text*: what the 280 limit is measured in."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if text.isascii() and "." not in text:
+        return len(text)
+    chunks = _CHUNK.findall(text)
+    if not chunks:
+        return _plain_weight(text)
+    total = _plain_weight(_CHUNK.sub("", text))  # the spaces between chunks
+    total += _chunk_weight(chunks[0], text.startswith(chunks[0]))
+    for chunk in chunks[1:]:
+        total += _chunk_weight(chunk, False)
+    return total
 
 
 def is_valid_tweet(text: str) -> bool:
