@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from syndicator.app import account_setup
 from syndicator.config import LoadedConfig
+from syndicator.pacing import blocked, local_day_start, local_month_start
 from syndicator.store import Delivery, Store
 
 
@@ -30,16 +32,25 @@ def collect_status(loaded: LoadedConfig, store: Store) -> dict[str, Any]:
             "next_poll": _iso(next_poll),
         })
     accounts = []
+    now = datetime.now(UTC)
     for name, account in config.accounts.items():
         state = store.account_state(name)
-        paused = state.paused_until is not None
+        paused = state.paused_until is not None and state.paused_until > now
+        pacing = account_setup(loaded, name).pacing
+        spent = store.cost_since(name, local_month_start(now, pacing.timezone))
+        sent_today = store.sent_since(name, local_day_start(now, pacing.timezone))
+        waiting = None if paused else blocked(pacing, now, last_post_at=state.last_post_at,
+                                              sent_today=sent_today, spent_this_month=spent)
         accounts.append({
             "name": name, "platform": account.platform,
-            "state": "paused" if paused else "ok",
+            "state": "paused" if paused else "waiting" if waiting else "ok",
             "paused_until": None if not paused or state.paused_until is None
             or state.paused_until.year == 9999 else _iso(state.paused_until),
-            "reason": state.pause_reason,
+            "reason": state.pause_reason if paused else waiting[0] if waiting else None,
             "last_post": _iso(state.last_post_at),
+            "posts_today": sent_today,
+            "budget": {"spent": round(spent, 3), "monthly": pacing.monthly_budget}
+            if pacing.monthly_budget is not None else None,
         })
     recent = [_delivery_row(d) for d in store.deliveries(statuses=("sent",), limit=5)]
     return {"state": str(config.state), "feeds": feeds, "accounts": accounts,
@@ -67,8 +78,12 @@ def render_status(report: dict[str, Any]) -> str:
                 " until fixed (run `syndicate check`)"
             lines.append(f"  {a['name']} ({a['platform']}): PAUSED{until}: {a['reason']}")
         else:
-            lines.append(f"  {a['name']} ({a['platform']}): ok, last post "
-                         f"{a['last_post'] or 'never'}")
+            budget = a["budget"]
+            spend = f", budget ${budget['spent']:.2f} of ${budget['monthly']:.2f} this month" \
+                if budget else ""
+            waiting = f" (waiting: {a['reason']})" if a["state"] == "waiting" else ""
+            lines.append(f"  {a['name']} ({a['platform']}): ok{waiting}, {a['posts_today']} "
+                         f"post(s) today, last {a['last_post'] or 'never'}{spend}")
     outbox = report["outbox"]
     lines += ["", "outbox: " + (", ".join(f"{n} {s}" for s, n in sorted(outbox.items()))
                                 or "empty")]
