@@ -7,7 +7,6 @@ import time
 from datetime import UTC, datetime
 from urllib.parse import quote, quote_plus
 
-import pytest
 from e2e import run_cli, start_daemon, stop, syndicate_env, wait_for, write_config
 
 try:

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
-from e2e import write_config
 
 from syndicator.cli import cli
+
+from e2e import write_config
 
 BODY = ("<p>“We will rebuild the bridge before the winter, whatever it costs the city,” "
         "Mayor Ellen Park said on Monday.</p><p>Work starts in March.</p>")
