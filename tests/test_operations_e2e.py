@@ -66,7 +66,7 @@ def test_feed_that_fails_then_recovers_is_polled_again_without_restart(
         wait_for(lambda: len(fake_x.posts) == 1, 90, "the post after the feed recovered")
     finally:
         code, out, _ = stop(daemon)
-    assert code == 0
+    assert code == 0, out
     assert feed_server.hits["/feed"] >= 6
 
 
