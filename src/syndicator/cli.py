@@ -236,11 +236,11 @@ def quotes(source: str, as_json: bool) -> None:
     \b
         syndicate quotes article.html --json
     """
-    from syndicator.article import html_to_text
+    from syndicator.article import html_to_text, looks_like_html
     from syndicator.quotes import analyse
 
     raw = _read_source(source)
-    text = html_to_text(raw) if _looks_like_html(raw) else raw
+    text = html_to_text(raw) if looks_like_html(raw) else raw
     report = analyse(text)
     if as_json:
         _echo_json(report.as_dict())
@@ -265,12 +265,6 @@ def _read_source(source: str) -> str:
         return Path(source).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise SyndicatorError(f"cannot read {source}: {exc.strerror}") from None
-
-
-def _looks_like_html(raw: str) -> bool:
-    head = raw[:2000].lower()
-    return "<p" in head or "<html" in head or "<div" in head or "<br" in head \
-        or "<article" in head or "<body" in head
 
 
 # -- operator commands --------------------------------------------------------------------------

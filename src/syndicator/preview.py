@@ -60,7 +60,7 @@ def _feed_for(loaded: LoadedConfig | None, location: str, accounts: tuple[str, .
 
 def preview_article(loaded: LoadedConfig | None, location: str) -> tuple[Article, list[Post]]:
     """One article page or text file, as if it had arrived in a feed."""
-    from syndicator.article import fetch_article_text, html_to_text
+    from syndicator.article import fetch_article_text, html_to_text, looks_like_html
 
     pipeline, accounts = _pipeline(loaded)
     if is_url(location):
@@ -71,7 +71,7 @@ def preview_article(loaded: LoadedConfig | None, location: str) -> tuple[Article
             raw = Path(location).read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise SyndicatorError(f"cannot read {location}: {exc.strerror}") from None
-        text = html_to_text(raw) if "<" in raw[:2000] else raw
+        text = html_to_text(raw) if looks_like_html(raw) else raw
         link = Path(location).resolve().as_uri()
     first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     title = first_line if len(first_line) <= 120 else first_line[:117].rsplit(" ", 1)[0] + "…"
