@@ -5,6 +5,7 @@ Public surface: `compose_post` (the fitted `models.Post`), `ComposeSettings`/`Ca
 `weighted_length`/`is_valid_tweet` (X's counting) and `render_card` (a quote card PNG).
 """
 
+from syndicator.compose.card import FACEBOOK_CARD_SIZE, X_CARD_SIZE, card_size, render_card
 from syndicator.compose.compose import PostDoesNotFit, compose_post
 from syndicator.compose.hashtags import hashtag_for, hashtags_for
 from syndicator.compose.links import add_utm
@@ -29,17 +30,21 @@ __all__ = [
     "DEFAULT_FACEBOOK_TEMPLATE",
     "DEFAULT_HASHTAG_STOPLIST",
     "DEFAULT_X_TEMPLATE",
+    "FACEBOOK_CARD_SIZE",
+    "X_CARD_SIZE",
     "CardSettings",
     "ComposeSettings",
     "LinkPlacement",
     "PostDoesNotFit",
     "PostTemplate",
     "add_utm",
+    "card_size",
     "compile_template",
     "compose_post",
     "default_template",
     "hashtag_for",
     "hashtags_for",
     "is_valid_tweet",
+    "render_card",
     "weighted_length",
 ]

@@ -16,7 +16,6 @@ cut leaves a quotation mark unclosed. Pure: no I/O, no clock, deterministic.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -27,12 +26,13 @@ from syndicator.compose.settings import ComposeSettings, LinkPlacement
 from syndicator.compose.templates import PostTemplate, cached_template, default_template
 from syndicator.compose.text import (
     ELLIPSIS,
+    char_prefixes,
     clean_inline,
     quotation_marks_balanced,
     sentence_prefixes,
     word_prefixes,
 )
-from syndicator.compose.weighted import find_urls, weighted_length
+from syndicator.compose.weighted import weighted_length
 from syndicator.errors import SyndicatorError
 from syndicator.models import Article, Platform, Post, Quote
 
@@ -126,24 +126,6 @@ def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_Qu
     return out
 
 
-def _hard_prefixes(title: str) -> list[str]:
-    """Title prefixes cut between characters (not inside a URL or a combining sequence)."""
-    protected = find_urls(title)
-    out: list[str] = []
-    for i in range(len(title) - 1, 0, -1):
-        ch = title[i]
-        if (
-            unicodedata.combining(ch)
-            or ch in "\u200d\ufe0f\u20e3"
-            or ("\U0001f3fb" <= ch <= "\U0001f3ff")
-        ):
-            continue
-        if any(s < i < e for s, e in protected):
-            continue
-        out.append(title[:i].rstrip() + ELLIPSIS)
-    return out
-
-
 def _plans(
     fitter: _Fitter,
     quotes: list[tuple[_QuoteView, list[_QuoteView]]],
@@ -173,7 +155,7 @@ def _plans(
     yield fitter.first_fitting_title(None, shorter_titles)
     if link_in_text:
         yield fitter.attempt(None, (), "")
-    yield fitter.first_fitting_title(None, _hard_prefixes(title))
+    yield fitter.first_fitting_title(None, char_prefixes(title))
 
 
 def compose_post(

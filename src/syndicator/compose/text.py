@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from syndicator.compose.weighted import find_urls
@@ -147,3 +148,23 @@ def word_prefixes(text: str) -> list[str]:
     good.reverse()
     names.reverse()
     return good + names
+
+
+def char_prefixes(text: str, limit: int | None = None) -> list[str]:
+    """Last resort for one giant word: prefixes cut between characters, ending "…",
+    longest first; never inside a URL or a combining/emoji sequence. *limit* caps the scan."""
+    protected = find_urls(text)
+    out: list[str] = []
+    end = len(text) if limit is None else min(len(text), limit)
+    for i in range(end - 1, 0, -1):
+        ch = text[i]
+        if (
+            unicodedata.combining(ch)
+            or ch in "\u200d\ufe0f\u20e3"
+            or ("\U0001f3fb" <= ch <= "\U0001f3ff")
+        ):
+            continue
+        if any(s < i < e for s, e in protected):
+            continue
+        out.append(text[:i].rstrip() + ELLIPSIS)
+    return out
