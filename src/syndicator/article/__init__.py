@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from syndicator.article.summary import summary_text
 from syndicator.article.text import html_to_text, looks_like_html
 
 if TYPE_CHECKING:
     from syndicator.article.fetch import fetch_article_text
 
-__all__ = ["fetch_article_text", "html_to_text", "looks_like_html"]
+__all__ = ["fetch_article_text", "html_to_text", "looks_like_html", "summary_text"]
 
 
 def __getattr__(name: str) -> Any:
