@@ -121,9 +121,10 @@ def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
 
 
 def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> ComposeSettings:
-    from syndicator.compose import ComposeSettings, compile_template
+    from syndicator.compose import DEFAULT_HASHTAG_STOPLIST, ComposeSettings, compile_template
     from syndicator.models import Platform
 
+    stoplist = DEFAULT_HASHTAG_STOPLIST | {t.lower() for t in account.hashtag_stoplist}
     if account.template is not None:
         compile_template(account.template, account=name)  # fail at start-up, not at post time
     if isinstance(account, TwitterAccount):
@@ -132,14 +133,12 @@ def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> Co
             max_length=account.max_length,
             hashtags=2 if account.hashtags is None else account.hashtags,
             hashtag_map=dict(account.hashtag_map),
-            hashtag_stoplist=frozenset(t.lower() for t in account.hashtag_stoplist),
-            link=account.link, utm=dict(account.utm))
+            hashtag_stoplist=stoplist, link=account.link, utm=dict(account.utm))
     return ComposeSettings(
         platform=Platform.FACEBOOK, template=account.template, max_length=63206,
         hashtags=0 if account.hashtags is None else account.hashtags,
         hashtag_map=dict(account.hashtag_map),
-        hashtag_stoplist=frozenset(t.lower() for t in account.hashtag_stoplist),
-        link="in_post", utm=dict(account.utm))
+        hashtag_stoplist=stoplist, link="in_post", utm=dict(account.utm))
 
 
 def is_dead(owner: str) -> bool:
