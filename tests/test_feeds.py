@@ -132,7 +132,7 @@ def test_tracking_pixel_is_not_the_image() -> None:
     parsed = parse_feed("f", rss(f"<item><title>T</title><link>https://s.example/1</link>"
                                  f"<description>{body}</description></item>"),
                         url="https://site.example/feed")
-    assert parsed.articles[0].image == "https://site.example/real.png"  # feed base
+    assert parsed.articles[0].image == "https://s.example/real.png"  # relative to the item
 
 
 def test_html_page_is_a_clear_error_and_malformed_feed_with_entries_warns() -> None:
