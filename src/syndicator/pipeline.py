@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from syndicator.platforms.base import (
     Rejected,
     Transient,
 )
-from syndicator.store import Delivery, NewArticle, Store
+from syndicator.store import Delivery, NewArticle, Store, link_key
 
 if TYPE_CHECKING:
     import requests
@@ -289,7 +290,7 @@ class Pipeline:
                 log.info("account %s: posted %s (%s)", name, d.article_link, url or remote_id)
                 return PublishResult(d, "sent", url or remote_id)
             case Duplicate(reason=reason):
-                found = publisher.find(_posted_url(d), self._since(d))
+                found = publisher.find(_posted_url(d), self._since(d), d.text)
                 remote_id = found.remote_id if isinstance(found, Found) else None
                 url = found.url if isinstance(found, Found) else None
                 note = None if remote_id else f"{reason}; the earlier post was not found"
@@ -351,7 +352,7 @@ class Pipeline:
         now = self.clock()
         for d in self.store.claim_unknown(self.worker, now, accounts=[name],
                                           settle=self.settle):
-            found = publisher.find(_posted_url(d), self._since(d))
+            found = publisher.find(_posted_url(d), self._since(d), d.text)
             now = self.clock()
             if isinstance(found, Found):
                 self.store.finish(d.id, status="sent", now=now, outcome="reconciled",
@@ -409,8 +410,27 @@ def _summary_text(summary: str | None) -> str | None:
     return first or None
 
 
+_URL_IN_TEXT = re.compile(r"https?://\S+")
+
+
 def _posted_url(delivery: Delivery) -> str:
-    return delivery.link or delivery.article_link
+    """The article URL exactly as it went out, which reconciliation looks for.
+
+    An X post carries its link in the text (or the reply), with utm parameters and
+    %-encoding added by compose: searching for the feed's spelling of the link could miss
+    the post and send it again.
+    """
+    if delivery.link:
+        return delivery.link
+    from syndicator.compose.links import as_uri
+
+    wanted = {link_key(delivery.article_link), link_key(as_uri(delivery.article_link))}
+    for text in (delivery.reply_text, delivery.text):
+        for url in _URL_IN_TEXT.findall(text or ""):
+            for candidate in (url, url.rstrip(".,;:!?)]}…'\"")):
+                if link_key(candidate) in wanted:
+                    return candidate
+    return delivery.article_link
 
 
 def _looks_incomplete(text: str) -> bool:

@@ -481,7 +481,7 @@ class Store:
                 "WHERE id = ?",
                 (status, error, remote_id, remote_url, ts(due_at) if due_at else None, status,
                  ts(now), cost, delivery_id))
-            if status == "queued" and not count_attempt:
+            if not count_attempt:  # nothing was created (429, paused): not a try
                 tx.execute("UPDATE deliveries SET attempts = MAX(attempts - 1, 0) WHERE id = ?",
                            (delivery_id,))
             open_attempt = tx.execute(

@@ -90,7 +90,9 @@ class Publisher(Protocol):
 
     ``publish`` sends one post and returns an ``Outcome``; it raises nothing but
     programmer errors. ``find`` looks for a post carrying ``url`` among the account's
-    own posts since ``since`` (reconciliation after an ambiguous send). ``check``
+    own posts since ``since`` (reconciliation after an ambiguous send), or failing
+    that one whose text is exactly ``text``: an X post with its link in a reply (or
+    none) carries no URL to look for. ``check``
     verifies credentials and returns None when fine, else a one-line reason with the fix.
     """
 
@@ -98,6 +100,6 @@ class Publisher(Protocol):
 
     def publish(self, post: Post) -> Outcome: ...
 
-    def find(self, url: str, since: datetime) -> LookupOutcome: ...
+    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome: ...
 
     def check(self) -> str | None: ...

@@ -130,8 +130,9 @@ class FacebookPublisher:
                 image.close()
         return Published(remote_id=post_id, url=self._permalink(post_id))
 
-    def find(self, url: str, since: datetime) -> LookupOutcome:
-        """Look for ``url`` (attachment link or inside the message) among recent Page posts."""
+    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
+        """Look for ``url`` (attachment link or inside the message), else a message that
+        is exactly ``text``, among recent Page posts."""
         self._adapter.forget()
         try:
             result = self._graph.get_connections(
@@ -152,6 +153,12 @@ class FacebookPublisher:
                         post_id = str(item.get("id"))
                         return Found(post_id, item.get("permalink_url") or self._permalink(
                             post_id))
+        if text and text.strip():
+            for item in posts or []:
+                if (item.get("message") or "").strip() == text.strip():
+                    post_id = str(item.get("id"))
+                    return Found(post_id, item.get("permalink_url") or self._permalink(
+                        post_id))
         return NotFound()
 
     def check(self) -> str | None:

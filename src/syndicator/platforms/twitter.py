@@ -9,8 +9,10 @@ Media go through ``POST /2/media/upload`` by hand: tweepy has no working upload.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -147,8 +149,8 @@ class TwitterPublisher:
             self._reply(tweet_id, post.reply_text)
         return Published(remote_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
-    def find(self, url: str, since: datetime) -> LookupOutcome:
-        """Look for ``url`` among our own posts since ``since`` (minus a margin)."""
+    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
+        """Look for ``url`` (else exactly ``text``) among our own posts since ``since``."""
         try:
             user_id = self._me()
             token: str | None = None
@@ -157,7 +159,7 @@ class TwitterPublisher:
                     user_id, user_auth=True, start_time=since - LOOKUP_MARGIN,
                     tweet_fields=["created_at", "entities", "referenced_tweets"],
                     max_results=100, pagination_token=token)
-                found = self._match(url, response.data or [])
+                found = self._match(url, response.data or [], text)
                 if found is not None:
                     return found
                 token = (response.meta or {}).get("next_token")
@@ -191,7 +193,7 @@ class TwitterPublisher:
             self._user_id = str(response.data.id)
         return self._user_id
 
-    def _match(self, url: str, tweets: list[Any]) -> Found | None:
+    def _match(self, url: str, tweets: list[Any], text: str | None = None) -> Found | None:
         wanted = normalise_url(url)
         own = {str(t.id) for t in tweets}
         for exact in (True, False):
@@ -203,6 +205,13 @@ class TwitterPublisher:
                             continue
                         if candidate == url if exact else normalise_url(candidate) == wanted:
                             return Found(*self._ids_for(tweet, own))
+        if text and text.strip():
+            # No URL to go by (link in a reply that never went out, or link: none):
+            # our own post with exactly our text is the one we sent.
+            wanted_text = _comparable(text)
+            for tweet in tweets:
+                if _comparable(_expanded_text(tweet)) == wanted_text:
+                    return Found(str(tweet.id), f"https://x.com/i/web/status/{tweet.id}")
         return None
 
     @staticmethod
@@ -373,6 +382,20 @@ _HANDLERS: dict[type[BaseException], _Handler] = {
     tweepy_errors.TweepyException: TwitterPublisher._tweepy,
     requests.RequestException: TwitterPublisher._network,
 }
+
+
+def _expanded_text(tweet: Any) -> str:
+    """A post's text as we sent it: X shows links as t.co and escapes &, < and >."""
+    text = str(getattr(tweet, "text", "") or "")
+    for entity in (getattr(tweet, "entities", None) or {}).get("urls", []):
+        short, long = entity.get("url"), entity.get("expanded_url")
+        if short and long:
+            text = text.replace(short, long, 1)
+    return html.unescape(text)
+
+
+def _comparable(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _mime(path: str) -> str:
