@@ -12,14 +12,15 @@ from syndicator.article.summary import summary_text
 from syndicator.article.text import html_to_text, looks_like_html
 
 if TYPE_CHECKING:
-    from syndicator.article.fetch import fetch_article_text
+    from syndicator.article.fetch import FetchedArticle, fetch_article, fetch_article_text
 
-__all__ = ["fetch_article_text", "html_to_text", "looks_like_html", "summary_text"]
+__all__ = ["FetchedArticle", "fetch_article", "fetch_article_text", "html_to_text",
+           "looks_like_html", "summary_text"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "fetch_article_text":
-        from syndicator.article.fetch import fetch_article_text
+    if name in ("FetchedArticle", "fetch_article", "fetch_article_text"):
+        from syndicator.article import fetch
 
-        return fetch_article_text
+        return getattr(fetch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

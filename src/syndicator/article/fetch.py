@@ -6,15 +6,45 @@ failure becomes one ``ExtractionError`` whose message says what went wrong.
 
 from __future__ import annotations
 
+import re
 import time
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from syndicator.article.extract import extract_main_text
 from syndicator.errors import ExtractionError
 
-__all__ = ["fetch_article_text"]
+__all__ = ["FetchedArticle", "fetch_article", "fetch_article_text"]
+
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_REL_CANONICAL = re.compile(r"""\brel\s*=\s*["']?canonical\b""", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedArticle:
+    """The page's main text, and the URL the site calls canonical (else the final URL)."""
+
+    text: str
+    url: str
+
+
+def canonical_url(html: str, base: str) -> str | None:
+    """``<link rel="canonical" href>`` resolved against ``base``; http(s) only."""
+    head = html[:200_000]
+    for tag in _LINK_TAG.findall(head):
+        if not _REL_CANONICAL.search(tag):
+            continue
+        match = _HREF.search(tag)
+        href = (match.group(1) or match.group(2) or match.group(3) or "").strip() if match \
+            else ""
+        if href:
+            url = urljoin(base, href)
+            if urlsplit(url).scheme in ("http", "https"):
+                return url
+    return None
 
 _USER_AGENT = "syndicator/0.1 (+https://github.com/syndicator; feed-to-social bot)"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
@@ -28,7 +58,18 @@ def fetch_article_text(
     max_bytes: int = 2_000_000,
     session: requests.Session | None = None,
 ) -> str:
-    """Download ``url`` and return its main text as clean paragraphs.
+    """Download ``url`` and return its main text as clean paragraphs."""
+    return fetch_article(url, timeout=timeout, max_bytes=max_bytes, session=session).text
+
+
+def fetch_article(
+    url: str,
+    *,
+    timeout: float = 10,
+    max_bytes: int = 2_000_000,
+    session: requests.Session | None = None,
+) -> FetchedArticle:
+    """Download ``url``: its main text as clean paragraphs, and its canonical URL.
 
     Reads at most ``max_bytes`` (a longer page is cut there: the story comes first) and
     gives up after ``timeout`` seconds in total, not per socket read.
@@ -64,6 +105,7 @@ def fetch_article_text(
                 if time.monotonic() > deadline:
                     raise ExtractionError(f"{url}: download took longer than {timeout:g}s")
             encoding = resp.encoding if "charset" in resp.headers.get("Content-Type", "") else None
+            final_url = resp.url or url
     except requests.RequestException as exc:
         raise ExtractionError(f"{url}: {type(exc).__name__}: {exc}") from exc
     finally:
@@ -73,7 +115,7 @@ def fetch_article_text(
     text = extract_main_text(html, url=url)
     if not text.strip():
         raise ExtractionError(f"{url}: no article text found in the page")
-    return text
+    return FetchedArticle(text, canonical_url(html, final_url) or final_url)
 
 
 def _decode(body: bytes, encoding: str | None) -> str:
