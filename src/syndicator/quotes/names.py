@@ -104,6 +104,17 @@ _GERMAN_LOWER = frozenset(
 )
 
 
+def _last_word(text: str) -> str | None:
+    """The last ``[\\w’'-]+`` run in ``text`` (runs never span whitespace)."""
+    chunk = text.rsplit(None, 1)
+    if chunk:
+        words = _WORDS.findall(chunk[-1])
+        if words:
+            return words[-1]
+    words = _WORDS.findall(text)
+    return words[-1] if words else None
+
+
 def _governed(before_words: list[str]) -> bool:
     """The name follows a preposition ("a letter from X", "in the Washington area")."""
     words = before_words[-2:]
@@ -289,6 +300,7 @@ class Entities:
         return canonical in self.person_evidence
 
 
+@lru_cache(maxsize=8192)
 def _initials(full: str) -> str:
     words = [w for w in re.split(r"[\s-]+", full) if w and w.casefold() not in CONNECTORS]
     if len(words) < 2:
@@ -352,6 +364,8 @@ def _split_classify(tokens: tuple[str, ...], initial: bool) -> tuple[list[str], 
 def clear_caches() -> None:
     """Forget cached name splits (the bench uses it to measure a cold start)."""
     _split_classify.cache_clear()
+    _parse_sequence.cache_clear()
+    _initials.cache_clear()
 
 
 def classify(name_tokens: list[str]) -> str:
@@ -375,42 +389,60 @@ def sentence_initial(text: str, pos: int) -> bool:
     return text[i] in ".!?" and i + 1 < pos
 
 
-def parse_name(text: str, start: int, end: int) -> list[Mention]:
-    """Split one capitalised sequence into mentions (possessives and sentence ends cut it)."""
-    out: list[Mention] = []
-    toks = [(m.start(), m.group()) for m in _NONSPACE.finditer(text, start, end)]
+# (start, end, name, role, kind, possessive, evidence), offsets relative to the sequence
+_Parsed = tuple[int, int, str, str | None, str, bool, bool]
+
+
+@lru_cache(maxsize=16384)
+def _parse_sequence(seq: str, initial: bool) -> tuple[_Parsed, ...]:
+    """Cached: one capitalised sequence split into mentions (offsets relative to ``seq``).
+
+    ``initial`` says whether ``seq`` starts a sentence; every later group inside it is
+    judged from ``seq`` itself, so the result depends on nothing else.
+    """
+    out: list[_Parsed] = []
     group: list[tuple[int, str]] = []
 
     def flush(possessive: bool = False) -> None:
-        if not group:
-            return
         g0 = group[0][0]
-        role, name, kind = _split_classify(tuple(t for _, t in group), sentence_initial(text, g0))
+        role, name, kind = _split_classify(
+            tuple(t for _, t in group), initial if g0 == 0 else sentence_initial(seq, g0)
+        )
+        n_end = group[-1][0] + len(group[-1][1])
         if name:
             n_start = group[len(group) - len(name)][0]
-            n_end = group[-1][0] + len(group[-1][1])
-            label = " ".join(name)
-            out.append(
-                Mention(n_start, n_end, label, " ".join(role) or None, kind, possessive,
-                        evidence=bool(role) and kind != "org")
-            )  # fmt: skip
+            out.append((n_start, n_end, " ".join(name), " ".join(role) or None, kind,
+                        possessive, bool(role) and kind != "org"))  # fmt: skip
         elif role:
-            n_end = group[-1][0] + len(group[-1][1])
-            out.append(Mention(group[0][0], n_end, "", " ".join(role), "role", possessive))
+            out.append((g0, n_end, "", " ".join(role), "role", possessive, False))
         group.clear()
 
-    for pos, tok in toks:
+    for m in _NONSPACE.finditer(seq):
+        pos, tok = m.start(), m.group()
         if tok.endswith(("’s", "'s")) and len(tok) > 2:
             group.append((pos, tok[:-2]))
             flush(possessive=True)
-            continue
-        if tok.endswith(".") and not _is_abbrev(tok):
+        elif tok.endswith(".") and not _is_abbrev(tok):
             group.append((pos, tok[:-1]))
             flush()
-            continue
-        group.append((pos, tok))
-    flush()
-    return out
+        else:
+            group.append((pos, tok))
+    if group:
+        flush()
+    return tuple(out)
+
+
+def parse_name(text: str, start: int, end: int) -> list[Mention]:
+    """Split one capitalised sequence into mentions (possessives and sentence ends cut it)."""
+    return [
+        Mention(start + s, start + e, name, role, kind, poss, evidence=ev)
+        for s, e, name, role, kind, poss, ev in _parse_sequence(
+            text[start:end], sentence_initial(text, start)
+        )
+    ]
+
+
+_GERMAN_KINDS = frozenset(("unknown", "person", "org"))
 
 
 def find_mentions(
@@ -422,13 +454,16 @@ def find_mentions(
     ``quotes`` are flagged, and never count as evidence of who is a person.
     """
     mentions: list[Mention] = []
+    append = mentions.append
     for m in NAME_SEQ.finditer(text):
         g = m.group()
         if " " not in g and "\n" not in g and g.rstrip(".").casefold() in CAP_STOPWORDS:
             continue  # "The", "In", "But": the common case, skipped cheaply
-        if skip and any(a <= m.start() < b for a, b in skip):
+        start = m.start()
+        if skip and any(a <= start < b for a, b in skip):
             continue
-        mentions.extend(parse_name(text, m.start(), m.end()))
+        for s, e, name, role, kind, poss, ev in _parse_sequence(g, sentence_initial(text, start)):
+            append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
     if quotes:
         starts = [a for a, _ in quotes]
         for mt in mentions:
@@ -438,7 +473,6 @@ def find_mentions(
                 mt.evidence = False
     # Role phrases between two names: "Kremlin spokesman Dmitry Peskov".
     for a, b in pairwise(mentions):
-        gap = text[a.end : b.start + 1]
         if a.possessive or b.kind == "role":
             continue
         g = _LOWER_ROLE_GAP.match(text, a.end, b.start)
@@ -446,36 +480,44 @@ def find_mentions(
             a.modifier = True
             b.evidence = True
             b.role = (text[a.start : a.end] + " " + g.group(1)).strip()
-        elif gap.startswith(" ") and text[a.end : b.start].strip() == "" and a.kind == "role":
+        elif (
+            a.kind == "role"
+            and text[a.end : a.end + 1] == " "
+            and not text[a.end : b.start].strip()
+        ):
             b.evidence = True
     for mt in mentions:
         before = text[max(0, mt.start - 40) : mt.start]
-        tail = before.split()[-3:]
-        german = any(w.lstrip("(") in _GERMAN_LOWER for w in tail)
-        if german and mt.kind in ("unknown", "person", "org") and _GERMAN_ARTICLE.search(before):
+        kind = mt.kind
+        tail = before.rsplit(None, 3)[-3:]  # the last three words
+        if (
+            kind in _GERMAN_KINDS
+            and not _GERMAN_LOWER.isdisjoint([w.lstrip("(") for w in tail])
+            and _GERMAN_ARTICLE.search(before)
+        ):
             # German capitalises nouns: "der chinesischen Nachricht", "der Website AmdoTibet".
             toks = mt.name.split()
             if len(toks) >= 2 and toks[1].casefold() not in CONNECTORS:
                 mt.start = text.index(toks[1], mt.start)
                 mt.name = " ".join(toks[1:])
-                mt.kind = classify(toks[1:])
+                mt.kind = kind = classify(toks[1:])
             else:
                 mt.kind = "noun"
                 continue
-        mt.governed = before[-1:].isspace() and _governed(tail)
-        if mt.kind == "role" or mt.evidence or mt.in_quote:
+        governed = mt.governed = before[-1:].isspace() and _governed(tail)
+        if kind == "role" or mt.evidence or mt.in_quote:
             continue
-        if mt.kind != "org" and _SUBJ_VERB.match(text, mt.end):
+        if kind != "org" and _SUBJ_VERB.match(text, mt.end):
             mt.evidence = True
             continue
-        words = _WORDS.findall(before)[-1:]
-        if not mt.governed and any(w.casefold() in PERSON_ROLES for w in words):
-            mt.evidence = mt.kind != "org"
-            continue
-        after = text[mt.end : mt.end + 60]
-        app = _APPOSITION.match(after)
+        if not governed:
+            last = _last_word(before)
+            if last is not None and last.casefold() in PERSON_ROLES:
+                mt.evidence = kind != "org"
+                continue
+        app = _APPOSITION.match(text, mt.end, mt.end + 60)
         if app and any(w.casefold() in PERSON_ROLES for w in app.group(1).split()):
-            mt.evidence = mt.kind != "org"
+            mt.evidence = kind != "org"
     return mentions
 
 
