@@ -184,7 +184,7 @@ def compose_post(
     if summary is not None and summary.casefold() == title.casefold():
         summary = None
     if summary is not None and len(summary) > SUMMARY_MAX_CHARS:
-        fitting = [s for s in word_prefixes(summary) if len(s) <= SUMMARY_MAX_CHARS]
+        fitting = word_prefixes(summary, SUMMARY_MAX_CHARS)
         summary = fitting[0] if fitting else None
 
     base: dict[str, object] = {

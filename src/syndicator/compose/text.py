@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from syndicator.compose.weighted import find_urls
@@ -39,28 +40,49 @@ def clean_inline(text: str | None) -> str:
     return _SPACES.sub(" ", _JUNK.sub("", text)).strip()
 
 
+_QUOTE_MARKS = re.compile('[“«‘”»’"]')
+
+
 def quotation_marks_balanced(text: str) -> bool:
     """True when every opening quotation mark in *text* is closed, in order.
 
     “…” and «…» must pair and nest; straight double quotes must be even; ‘ must be closed
     by ’ (a ’ with nothing open is an apostrophe, as in Putin’s).
     """
-    stack: list[str] = []
-    straight = 0
-    for ch in text:
-        if ch in "“«‘":
-            stack.append(ch)
-        elif ch == "”" or ch == "»":
-            opener = "“" if ch == "”" else "«"
-            if not stack or stack[-1] != opener:
-                return False
-            stack.pop()
-        elif ch == "’":
-            if stack and stack[-1] == "‘":
+    return _Balance(text)(len(text))
+
+
+class _Balance:
+    """``quotation_marks_balanced(text[:n])`` for every ``n``, from one scan of *text*."""
+
+    __slots__ = ("ends", "ok")
+
+    def __init__(self, text: str) -> None:
+        self.ends: list[int] = []  # offsets just after each quotation mark
+        self.ok: list[bool] = []  # balanced up to there
+        stack: list[str] = []
+        straight = 0
+        for m in _QUOTE_MARKS.finditer(text):
+            ch = m.group()
+            if ch in "“«‘":
+                stack.append(ch)
+            elif ch == "”" or ch == "»":
+                if not stack or stack[-1] != ("“" if ch == "”" else "«"):
+                    self.ends.append(m.end())
+                    self.ok.append(False)
+                    return  # a closer with nothing to close: no longer prefix recovers
                 stack.pop()
-        elif ch == '"':
-            straight += 1
-    return not stack and straight % 2 == 0
+            elif ch == "’":
+                if stack and stack[-1] == "‘":
+                    stack.pop()
+            else:
+                straight += 1
+            self.ends.append(m.end())
+            self.ok.append(not stack and straight % 2 == 0)
+
+    def __call__(self, n: int) -> bool:
+        i = bisect_right(self.ends, n) - 1
+        return i < 0 or self.ok[i]
 
 
 def _is_abbreviation(text: str, end: int) -> bool:
@@ -78,15 +100,18 @@ def sentence_prefixes(text: str) -> list[str]:
     Only cuts that keep quotation marks balanced are offered; the prefix is verbatim.
     """
     out: list[str] = []
+    balanced: _Balance | None = None
+    last = len(text.rstrip())
     for m in _SENTENCE_END.finditer(text):
         end = m.end()
-        if end >= len(text.rstrip()):
+        if end >= last:
             continue
         if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, end):
             continue
-        prefix = text[:end]
-        if quotation_marks_balanced(prefix):
-            out.append(prefix)
+        if balanced is None:
+            balanced = _Balance(text)
+        if balanced(end):
+            out.append(text[:end])
     out.reverse()
     return out
 
@@ -101,10 +126,21 @@ def _protected(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A space after a non-space: where a line may break in space-separated scripts.
+_WORD_BREAK = re.compile(r"(?<=\S)\s")
+
+
 def _break_points(text: str) -> Iterator[int]:
     """Offsets where *text* may be cut between words (spaces, or between CJK characters),
     never inside a URL, hashtag or mention."""
     protected = _protected(text)
+    if _NO_SPACE_SCRIPT.search(text) is None:
+        # Only spaces break a line: visit them, not every character.
+        for m in _WORD_BREAK.finditer(text, 1):
+            i = m.start()
+            if not protected or not any(start < i < end for start, end in protected):
+                yield i
+        return
     for i in range(1, len(text)):
         if any(start < i < end for start, end in protected):
             continue
@@ -121,29 +157,40 @@ def _break_points(text: str) -> Iterator[int]:
 
 def _splits_name(text: str, cut: int) -> bool:
     """True when the cut falls between two capitalised words, likely one name ("Vladimir Putin")."""
-    left = text[:cut].rstrip()
-    right = text[cut:].lstrip()
-    if not left or not right or " " not in left:  # the first word is capitalised anyway
+    left = cut  # text[:left] is the text before the cut, trailing spaces dropped
+    while left > 0 and text[left - 1].isspace():
+        left -= 1
+    right = cut  # text[right:] is the text after it, leading spaces dropped
+    while right < len(text) and text[right].isspace():
+        right += 1
+    if not left or right == len(text):
         return False
-    last_word = left.rsplit(" ", 1)[-1]
-    return last_word[:1].isupper() and right[:1].isupper()
+    space = text.rfind(" ", 0, left)
+    if space < 0:  # the first word is capitalised anyway
+        return False
+    return text[space + 1].isupper() and text[right].isupper()
 
 
-def word_prefixes(text: str) -> list[str]:
+def word_prefixes(text: str, max_length: int | None = None) -> list[str]:
     """Shortened versions of *text*, cut between words and ended with "…", longest first.
 
     Cuts that would split a capitalised name come after all others; cuts that leave
-    quotation marks unbalanced are never offered.
+    quotation marks unbalanced are never offered. With *max_length*, only versions of at
+    most that many characters.
     """
     good: list[str] = []
     names: list[str] = []
-    seen: set[str] = set()
+    seen: set[int] = set()
+    balanced = _Balance(text)
+    limit = len(text) if max_length is None else max_length - len(ELLIPSIS)
     for cut in _break_points(text):
-        prefix = text[:cut].rstrip(_DANGLING)
-        if not prefix or prefix in seen or not quotation_marks_balanced(prefix):
+        end = cut  # the prefix is text[:end]: the cut with dangling punctuation dropped
+        while end and text[end - 1] in _DANGLING:
+            end -= 1
+        if not end or end > limit or end in seen or not balanced(end):
             continue
-        seen.add(prefix)
-        candidate = prefix + ELLIPSIS
+        seen.add(end)
+        candidate = text[:end] + ELLIPSIS
         (names if _splits_name(text, cut) else good).append(candidate)
     good.reverse()
     names.reverse()
