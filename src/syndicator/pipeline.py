@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from syndicator.errors import ExtractionError, FeedError
@@ -193,16 +194,16 @@ class Pipeline:
         for account in feed.post_to:
             settings = self.accounts[account].compose
             if site and settings.site is None:
-                settings = replace(settings, site=site)
+                settings = _with_site(settings, site)
             posts.append(compose_post(article, candidates, settings, account=account))
         return posts
 
     def article_text(self, article: Article, feed: FeedConfig) -> str:
         """The article's clean text: the feed's own content when complete, else the page."""
-        from syndicator.article import fetch_article_text, html_to_text
+        from syndicator.article import fetch_article_text
 
         body = article.content_html or ""
-        text = html_to_text(body) if body else ""
+        text = _html_text(body) if body else ""
         wants_page = feed.fetch_article == "always" or (
             feed.fetch_article == "auto" and _looks_incomplete(text))
         if wants_page and article.link and is_url(article.link):
@@ -214,7 +215,7 @@ class Pipeline:
                             article.link, exc)
         if text:
             return text
-        return html_to_text(article.summary) if article.summary else ""
+        return _html_text(article.summary) if article.summary else ""
 
     # -- publish ------------------------------------------------------------------------------
 
@@ -404,10 +405,33 @@ def _summary_text(summary: str | None) -> str | None:
     (many feeds repeat the whole article there)."""
     if not summary:
         return None
+    first = _html_text(summary).split("\n\n", 1)[0].strip()
+    return first or None
+
+
+@lru_cache(maxsize=16)
+def _html_text(markup: str) -> str:
+    """``html_to_text``, remembered: a feed's summary is often its content again, and the
+    article's text is extracted just before its summary."""
     from syndicator.article import html_to_text
 
-    first = html_to_text(summary).split("\n\n", 1)[0].strip()
-    return first or None
+    return html_to_text(markup)
+
+
+_SITE_SETTINGS: dict[tuple[int, str], tuple[ComposeSettings, ComposeSettings]] = {}
+
+
+def _with_site(settings: ComposeSettings, site: str) -> ComposeSettings:
+    """``settings`` with the feed's site name, made once per account and site."""
+    key = (id(settings), site)
+    hit = _SITE_SETTINGS.get(key)
+    if hit is None or hit[0] is not settings:
+        if len(_SITE_SETTINGS) >= 256:
+            _SITE_SETTINGS.clear()
+        from dataclasses import replace
+
+        hit = _SITE_SETTINGS[key] = (settings, replace(settings, site=site))
+    return hit[1]
 
 
 _URL_IN_TEXT = re.compile(r"https?://\S+")
