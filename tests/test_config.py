@@ -153,11 +153,18 @@ def test_shipped_configs_load() -> None:
 
 
 def test_example_config_documents_every_key() -> None:
-    from syndicator.config import Config, FacebookAccount, FeedConfig, TwitterAccount
+    from syndicator.config import (
+        CardConfig,
+        Config,
+        FacebookAccount,
+        FeedConfig,
+        TwitterAccount,
+    )
 
     text = (REPO / "config/syndicator.example.yaml").read_text()
     keys = set(Config.model_fields) | set(FeedConfig.model_fields) \
-        | set(TwitterAccount.model_fields) | set(FacebookAccount.model_fields)
+        | set(TwitterAccount.model_fields) | set(FacebookAccount.model_fields) \
+        | set(CardConfig.model_fields)
     missing = sorted(k for k in keys if f"{k}:" not in text)
     assert missing == []
 
@@ -184,3 +191,25 @@ def test_inline_secret_in_private_file_only_warns(tmp_path: Path,
     assert loaded.inline_secrets() == [("accounts", "fb", "access_token")]
     assert "secrets are written inline (line 17)" in caplog.text
     assert "EAAinlinetoken" not in caplog.text
+
+
+def test_card_paths_resolve_and_must_exist(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(b"png")
+    text = GOOD.replace("    platform: facebook\n", "    platform: facebook\n    format: photo\n"
+                        "    card:\n      logo: logo.png\n      font: missing.ttf\n")
+    path = write(tmp_path, text)
+    assert error_of(path) == (f"{path}:19: accounts.fb.card.font: no file "
+                              f"{tmp_path / 'missing.ttf'} — fix: give the path of an existing "
+                              "file (relative to this config)")
+    path.write_text(text.replace("      font: missing.ttf\n", ""))
+    card = load_config(path, environ={"XK": "k"}).config.accounts["fb"].card
+    assert card is not None and card.logo == tmp_path / "logo.png"
+
+
+def test_photo_format_implies_a_default_card_and_bad_colour_is_explained(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("    platform: facebook\n",
+                                        "    platform: facebook\n    format: photo\n"))
+    assert load_config(path, environ={"XK": "k"}).config.accounts["fb"].card is not None
+    path.write_text(GOOD.replace("    platform: facebook\n",
+                                 "    platform: facebook\n    card: {accent: red}\n"))
+    assert 'colours are written #rrggbb, e.g. "#f59e0b"' in error_of(path)

@@ -81,7 +81,22 @@ class FeedConfig(_Strict):
         return value
 
 
+_HEX = r"^#[0-9A-Fa-f]{6}$"
+
+
+class CardConfig(_Strict):
+    """A quote card: the pull-quote drawn as an image (X attaches it; Facebook posts it
+    as a photo when ``format: photo``)."""
+
+    background: str = Field(default="#111827", pattern=_HEX)
+    foreground: str = Field(default="#f9fafb", pattern=_HEX)
+    accent: str = Field(default="#f59e0b", pattern=_HEX)
+    font: Path | None = None  # a TTF/OTF file; default: the font bundled with Pillow
+    logo: Path | None = None  # a PNG drawn in the corner
+
+
 class _AccountBase(_Strict):
+    card: CardConfig | None = None
     spacing: Duration = timedelta(0)
     max_per_day: int | None = Field(default=None, ge=1)
     quiet_hours: str | None = None
@@ -140,6 +155,13 @@ class FacebookAccount(_AccountBase):
     access_token: SecretStr
     graph_url: str = "https://graph.facebook.com"
     graph_version: str = Field(default="v26.0", pattern=r"^v\d+\.\d+$")
+    format: Literal["link", "photo"] = "link"
+
+    @model_validator(mode="after")
+    def _photo_needs_card(self) -> FacebookAccount:
+        if self.format == "photo" and self.card is None:
+            return self.model_copy(update={"card": CardConfig()})
+        return self
 
     @field_validator("page_id", mode="before")
     @classmethod
@@ -289,7 +311,20 @@ def load_config(path: str | os.PathLike[str], *,
     config = _resolve_paths(config, path.parent)
     loaded = LoadedConfig(config, path, lines, env_refs)
     _check_inline_secrets(loaded)
+    _check_card_files(loaded)
     return loaded
+
+
+def _check_card_files(loaded: LoadedConfig) -> None:
+    for name, account in loaded.config.accounts.items():
+        card = account.card
+        for key in ("font", "logo"):
+            file = getattr(card, key) if card is not None else None
+            if file is not None and not file.is_file():
+                raise ConfigError(_where(loaded.path, loaded.line_of("accounts", name, "card",
+                                                                      key))
+                                  + f"accounts.{name}.card.{key}: no file {file} — fix: give "
+                                  "the path of an existing file (relative to this config)")
 
 
 def _check_inline_secrets(loaded: LoadedConfig) -> None:
@@ -318,7 +353,16 @@ def _resolve_paths(config: Config, base: Path) -> Config:
         else feed.model_copy(update={"url": str(base / feed.url)})
         for feed in config.feeds
     )
-    return config.model_copy(update={"state": state, "feeds": feeds})
+    accounts = {}
+    for name, account in config.accounts.items():
+        card = account.card
+        if card is not None:
+            card = card.model_copy(update={
+                key: base / value for key in ("font", "logo")
+                if (value := getattr(card, key)) is not None and not value.is_absolute()})
+            account = account.model_copy(update={"card": card})
+        accounts[name] = account
+    return config.model_copy(update={"state": state, "feeds": feeds, "accounts": accounts})
 
 
 def _is_url(value: str) -> bool:
@@ -424,6 +468,7 @@ _ALLOWED_KEYS: dict[str, list[str]] = {
     "feeds": list(FeedConfig.model_fields),
     "twitter": list(TwitterAccount.model_fields),
     "facebook": list(FacebookAccount.model_fields),
+    "card": list(CardConfig.model_fields),
 }
 
 
@@ -441,7 +486,7 @@ def _describe(err: Any, path: Path, lines: Mapping[tuple[Any, ...], int]) -> str
         key = str(loc[-1])
         section = "feeds" if loc[:1] == ("feeds",) else ""
         if loc[:1] == ("accounts",) and len(loc) > 2:
-            section = str(loc[2])
+            section = "card" if "card" in loc[:-1] else str(loc[2])
         hint = _close(key, _ALLOWED_KEYS.get(section, []))
         parent = _dotted(loc, lines).rpartition(".")[0] or "the top level"
         return f"{where}unknown key {key!r} in {parent}" \
@@ -459,6 +504,9 @@ _PATTERN_HELP = {
     "name": "feed names may use letters, digits, '.', '_' and '-' only",
     "page_id": "page_id is the numeric id of the Page, in quotes, e.g. \"1234567890\"",
     "graph_version": "graph_version looks like \"v26.0\"",
+    "background": "colours are written #rrggbb, e.g. \"#111827\"",
+    "foreground": "colours are written #rrggbb, e.g. \"#f9fafb\"",
+    "accent": "colours are written #rrggbb, e.g. \"#f59e0b\"",
 }
 
 
