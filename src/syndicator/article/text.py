@@ -44,9 +44,14 @@ _CHROME_ATTR = re.compile(
     r"(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of horizontal space that are not already one plain space (those need no rewrite).
+_SPACES = re.compile(
+    r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}"
+    r"|[\t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
-_BLANKS = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+# Whitespace that str.split() splits on but _SPACES does not touch.
+_OTHER_SPACE = re.compile("[\x1c-\x1f\x85\u1680\u2028\u2029]")
 
 
 def looks_like_html(text: str) -> bool:
@@ -70,13 +75,24 @@ def html_to_text(markup: str) -> str:
 
 def normalise_text(raw: str) -> str:
     """Normalise whitespace and drop boilerplate paragraphs (lines inside kept)."""
-    raw = _ZERO_WIDTH.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not raw.isascii():
+        raw = _ZERO_WIDTH.sub("", raw)
+    # Without the few whitespace characters _SPACES leaves alone, str.split() does its job.
+    plain_spaces = _OTHER_SPACE.search(raw) is None
     paragraphs = []
-    for block in _BLANKS.split(raw):
-        lines = [_SPACES.sub(" ", ln).strip() for ln in block.split("\n")]
-        para = "\n".join(ln for ln in lines if ln)
-        if para:
-            paragraphs.append(para)
+    lines: list[str] = []
+    for line in raw.split("\n"):
+        if not line.strip(" \t"):  # a blank line ends the paragraph
+            if lines:
+                paragraphs.append("\n".join(lines))
+                lines = []
+            continue
+        line = " ".join(line.split()) if plain_spaces else _SPACES.sub(" ", line).strip()
+        if line:
+            lines.append(line)
+    if lines:
+        paragraphs.append("\n".join(lines))
     flags = boilerplate_flags(paragraphs)
     return "\n\n".join(p for p, chrome in zip(paragraphs, flags, strict=True) if not chrome)
 

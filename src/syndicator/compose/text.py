@@ -13,7 +13,7 @@ ELLIPSIS = "…"
 
 # Control characters (but not \n) and the three characters that make a post invalid on X.
 _JUNK = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffe\ufeff\uffff]")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one plain space
 
 # Sentence end: . ! ? (or …) with optional closing marks/brackets, then a space.
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")

@@ -18,7 +18,7 @@ from syndicator.models import Article
 log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
+_SPACE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one plain space
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(src|width|height)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
@@ -166,14 +166,18 @@ def _content(entry: Any) -> str | None:
         value = part.get("value") or ""
         if len(value) > len(best):
             best = value
-    summary = entry.get("summary") or ""
-    if len(_plain(best)) < len(_plain(summary)):
+    if not best:
         return None
-    return best or None
+    summary = entry.get("summary") or ""
+    if summary and summary != best and len(_plain(best)) < len(_plain(summary)):
+        return None
+    return best
 
 
 def _plain(text: str) -> str:
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", text))).strip()
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return _SPACE.sub(" ", html.unescape(text)).strip()
 
 
 def _title(raw: str | None, body: str | None) -> str:

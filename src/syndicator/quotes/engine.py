@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
 from syndicator.quotes.lexicon import TITLE_CUES
-from syndicator.quotes.marks import find_quotes, paragraphs
+from syndicator.quotes.marks import _MARK_RE, find_quotes, paragraphs
 from syndicator.quotes.names import build_entities, find_mentions
 from syndicator.quotes.pick import candidates as pick_candidates
 from syndicator.quotes.pick import score_text
@@ -131,17 +131,24 @@ def _is_headline(para: str) -> bool:
     )
 
 
+_NO_QUOTES = QuoteReport((), None, ())
+
+
 def analyse(text: str) -> QuoteReport:
     """All quotations in ``text`` with speakers and scores, and the pull-quote (or None)."""
+    if _MARK_RE.search(text) is None:
+        return _NO_QUOTES  # no quotation mark: nothing to find, attribute or pick
     paras = paragraphs(text)
-    para_starts = [s for s, _ in paras]
-    para_texts = [text[s:e] for s, e in paras]
-    chrome = boilerplate_flags(para_texts)
-    caps = [_is_caps(p) for p in para_texts]
     raw = find_quotes(text, paras)
     qs = [
         _Q(r.start, r.end, r.parts, r.closed, r.family, r.para, r.last_para) for r in raw if r.parts
     ]
+    para_texts = [text[s:e] for s, e in paras]
+    chrome = boilerplate_flags(para_texts)
+    if not any(not chrome[q.para] for q in qs):
+        return _NO_QUOTES  # names are only looked for to attribute quotes
+    para_starts = [s for s, _ in paras]
+    caps = [_is_caps(p) for p in para_texts]
     spans = [(q.start, q.end) for q in qs]
 
     skip = [paras[i] for i, c in enumerate(caps) if c]
