@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from syndicator.config import Config, FacebookAccount, LoadedConfig, TwitterAccount
@@ -59,8 +60,18 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
     publishers = build_publishers(config, dry_run=dry, clock=clock)
     pipeline = Pipeline(store, accounts=accounts, publishers=publishers, clock=clock,
                         worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),
-                        max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent)
+                        max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent,
+                        cards_dir=cards_dir(config, dry_run=dry))
     return App(loaded, store, pipeline, dry)
+
+
+def cards_dir(config: Config, *, dry_run: bool) -> Path:
+    """Quote cards live beside the state (they must outlast a restart until sent)."""
+    if dry_run:
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / "syndicator-dry-run-cards"
+    return config.state.parent / "cards"
 
 
 def build_publishers(config: Config, *, dry_run: bool, clock: Clock) -> dict[str, Publisher]:
@@ -108,8 +119,9 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
         monthly_budget=account.monthly_budget if twitter else None,
         price_post=account.price_post if twitter else 0.0,
         price_post_with_url=account.price_post_with_url if twitter else 0.0)
+    attach = account.card is not None and (twitter or account.format == "photo")
     return AccountSetup(name=name, compose=compose, pacing=pacing,
-                        fingerprint=fingerprint(account), charges=twitter)
+                        fingerprint=fingerprint(account), charges=twitter, attach_card=attach)
 
 
 def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
@@ -121,10 +133,21 @@ def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
 
 
 def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> ComposeSettings:
-    from syndicator.compose import DEFAULT_HASHTAG_STOPLIST, ComposeSettings, compile_template
+    from syndicator.compose import (
+        DEFAULT_HASHTAG_STOPLIST,
+        CardSettings,
+        ComposeSettings,
+        compile_template,
+    )
     from syndicator.models import Platform
 
     stoplist = DEFAULT_HASHTAG_STOPLIST | {t.lower() for t in account.hashtag_stoplist}
+    card = None
+    if account.card is not None:
+        c = account.card
+        card = CardSettings(background=c.background, foreground=c.foreground, accent=c.accent,
+                            font=str(c.font) if c.font else None,
+                            logo_png=c.logo.read_bytes() if c.logo else None)
     if account.template is not None:
         compile_template(account.template, account=name)  # fail at start-up, not at post time
     if isinstance(account, TwitterAccount):
@@ -133,12 +156,12 @@ def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> Co
             max_length=account.max_length,
             hashtags=2 if account.hashtags is None else account.hashtags,
             hashtag_map=dict(account.hashtag_map),
-            hashtag_stoplist=stoplist, link=account.link, utm=dict(account.utm))
+            hashtag_stoplist=stoplist, link=account.link, utm=dict(account.utm), card=card)
     return ComposeSettings(
         platform=Platform.FACEBOOK, template=account.template, max_length=63206,
         hashtags=0 if account.hashtags is None else account.hashtags,
         hashtag_map=dict(account.hashtag_map),
-        hashtag_stoplist=stoplist, link="in_post", utm=dict(account.utm))
+        hashtag_stoplist=stoplist, link="in_post", utm=dict(account.utm), card=card)
 
 
 def is_dead(owner: str) -> bool:

@@ -162,18 +162,27 @@ def _render_poll(result: Any, *, show_posts: bool) -> None:
             _render_article(article, posts)
 
 
+def _limit(post: Post) -> int | None:
+    return 280 if post.platform == "twitter" else None
+
+
 def _render_article(article: Article, posts: list[Post]) -> None:
     click.echo(f"\n• {article.title}\n  {article.link}")
     for post in posts:
-        limit = " / 280" if post.platform == "twitter" else ""
+        limit = f" / {_limit(post)} weighted" if _limit(post) else " characters"
+        if post.platform == "facebook":
+            placement = ", link attached as preview" if post.link else ""
+        else:
+            placement = ", link in a reply" if post.reply_text else \
+                ", link in the post" if "http" in post.text else ", no link"
         click.echo(f"  ── {post.account} ({post.platform}, {post.weighted_length}{limit}"
-                   f"{', link attached' if post.platform == 'facebook' and post.link else ''})")
+                   f"{placement})")
         for line in post.text.splitlines() or [""]:
             click.echo(f"  │ {line}")
         if post.reply_text:
             click.echo(f"  │ ↳ reply: {post.reply_text}")
         for media in post.media:
-            click.echo(f"  │ [card: {media}]")
+            click.echo(f"  │ [quote card: {media}]")
     click.echo("")
 
 
@@ -185,10 +194,12 @@ def _render_article(article: Article, posts: list[Post]) -> None:
 @click.option("--article", "article_location", metavar="URL_OR_PATH",
               help="One article page (HTML) or text file.")
 @click.option("--limit", default=5, show_default=True, help="How many of the newest items.")
+@click.option("--cards", "cards_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write the quote-card images into this folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
 @click.pass_context
 def preview(ctx: click.Context, feed_location: str | None, article_location: str | None,
-            limit: int, as_json: bool) -> None:
+            limit: int, cards_dir: Path | None, as_json: bool) -> None:
     """Show the posts that would be built, without touching any state or API.
 
     Example:
@@ -202,12 +213,13 @@ def preview(ctx: click.Context, feed_location: str | None, article_location: str
         raise click.UsageError("give exactly one of --feed or --article")
     loaded = _load_optional(ctx)
     if feed_location:
-        items = preview_feed(loaded, feed_location, limit=limit)
+        items = preview_feed(loaded, feed_location, limit=limit, cards=cards_dir)
     else:
-        items = [preview_article(loaded, article_location or "")]
+        items = [preview_article(loaded, article_location or "", cards=cards_dir)]
     if as_json:
         _echo_json({"items": [{"id": a.id, "title": a.title, "url": a.link,
-                               "posts": [p.as_dict() for p in posts]} for a, posts in items]})
+                               "posts": [{**p.as_dict(), "limit": _limit(p)} for p in posts]}
+                              for a, posts in items]})
         return
     for article, posts in items:
         _render_article(article, posts)

@@ -13,7 +13,8 @@ from syndicator.pipeline import AccountSetup, Pipeline
 from syndicator.store import Store
 
 
-def _pipeline(loaded: LoadedConfig | None) -> tuple[Pipeline, tuple[str, ...]]:
+def _pipeline(loaded: LoadedConfig | None, cards: Path | None = None
+              ) -> tuple[Pipeline, tuple[str, ...]]:
     from syndicator.app import account_setup
 
     if loaded is not None:
@@ -24,7 +25,7 @@ def _pipeline(loaded: LoadedConfig | None) -> tuple[Pipeline, tuple[str, ...]]:
         accounts = _default_accounts()
         timeout, agent = 20.0, None
     pipeline = Pipeline(Store(":scratch:"), accounts=accounts, publishers={},
-                        fetch_timeout=timeout, user_agent=agent)
+                        fetch_timeout=timeout, user_agent=agent, cards_dir=cards)
     return pipeline, tuple(accounts)
 
 
@@ -38,9 +39,9 @@ def _default_accounts() -> dict[str, AccountSetup]:
     }
 
 
-def preview_feed(loaded: LoadedConfig | None, location: str, *,
-                 limit: int) -> list[tuple[Article, list[Post]]]:
-    pipeline, accounts = _pipeline(loaded)
+def preview_feed(loaded: LoadedConfig | None, location: str, *, limit: int,
+                 cards: Path | None = None) -> list[tuple[Article, list[Post]]]:
+    pipeline, accounts = _pipeline(loaded, cards)
     feed = _feed_for(loaded, location, accounts)
     return pipeline.preview_feed(feed, limit=limit)
 
@@ -58,14 +59,15 @@ def _feed_for(loaded: LoadedConfig | None, location: str, accounts: tuple[str, .
                       if not is_url(location) else "auto")
 
 
-def preview_article(loaded: LoadedConfig | None, location: str) -> tuple[Article, list[Post]]:
+def preview_article(loaded: LoadedConfig | None, location: str, *,
+                    cards: Path | None = None) -> tuple[Article, list[Post]]:
     """One article page or text file, as if it had arrived in a feed."""
-    from syndicator.article import fetch_article_text, html_to_text, looks_like_html
+    from syndicator.article import fetch_article, html_to_text, looks_like_html
 
-    pipeline, accounts = _pipeline(loaded)
+    pipeline, accounts = _pipeline(loaded, cards)
     if is_url(location):
-        text = fetch_article_text(location)
-        link = location
+        fetched = fetch_article(location)
+        text, link = fetched.text, fetched.url
     else:
         try:
             raw = Path(location).read_text(encoding="utf-8", errors="replace")
