@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from click.testing import CliRunner
-from e2e import write_config
 
 from syndicator.cli import cli
+
+from e2e import write_config
 
 BODY = ("<p>“We will rebuild the bridge before the winter, whatever it costs the city,” "
         "Mayor Ellen Park said on Monday.</p>")
