@@ -592,3 +592,36 @@ def test_x_post_without_its_link_in_the_text_is_found_by_its_text(world: World,
     assert world.delivery("x").remote_id == tweet.id
     assert world.sends("x") == 1 and world.x.posts == [tweet]
     assert link not in tweet.text
+
+
+def test_a_send_whose_outcome_could_not_be_saved_is_checked_when_its_lease_ends(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The post went out but recording it failed (disk full, a lock held too long): the
+    daemon lives on, so start-up recovery alone would leave it `sending` for ever."""
+    import sqlite3
+
+    from syndicator.daemon import Jobs
+
+    link = world.new_article()
+    real_finish = world.app.store.finish
+
+    def finish_fails_once(delivery_id: int, **kw: Any) -> None:
+        monkeypatch.setattr(world.app.store, "finish", real_finish)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(world.app.store, "finish", finish_fails_once)
+    jobs = Jobs(world.app)
+    jobs.publish()  # the job fails after X created the post; the daemon carries on
+    [tweet] = world.posts("x", link)
+    assert world.delivery("x").status == "sending"
+    jobs.publish()
+    assert world.delivery("x").status == "sending"  # our own lease: still in flight
+    world.clock.advance(timedelta(minutes=6))  # the 5-minute lease has run out
+    jobs.publish()
+    assert world.delivery("x").status == "unknown"
+    world.clock.advance(SETTLE)
+    jobs.publish()
+    d = world.delivery("x")
+    assert d.status == "sent" and d.remote_id == tweet.id
+    assert world.sends("x") == 1 and world.posts("x", link) == [tweet]
+    assert world.delivery("facebook").status == "sent"

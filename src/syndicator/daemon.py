@@ -103,6 +103,11 @@ class Jobs:
 
     def publish(self) -> None:
         def work() -> None:
+            from syndicator.app import is_dead
+
+            # Not only at start-up: a send whose outcome could not be recorded (the
+            # job failed after the request) is checked once its lease has run out.
+            self.app.pipeline.recover(is_dead)
             for result in self.app.pipeline.publish_due():
                 if self.stopping.is_set():
                     break

@@ -1,0 +1,423 @@
+"""Chaos: the real daemon, SIGKILLed at random, against platforms that fail a third of calls.
+
+Runs ``python -m syndicator --config C run`` as a subprocess against the fake X and
+Graph APIs and the feed server (all in this process), for N rounds: each round the
+feed may gain items, the daemon starts, runs for a random while and is killed with
+SIGKILL. About 30 % of API calls fail the ways platform-apis.md E.3 lists — short 429s,
+FB 4/613/80001 and #2, 5xx and HTML 502, hangs past the client timeout, connection resets
+before and *after* the platform committed the post, and the platforms' own duplicate
+answers (X 403, FB #506) when a copy already exists. Credential errors are left out:
+they pause an account until a human acts.
+
+A final run with faults off lets everything drain; then, per account:
+  posted        eligible articles (added after the first poll; backfill 0) with a post
+  duplicates    posts for an article beyond the first
+  lost          eligible articles with no post
+  unknown_left  deliveries left unknown/sending/reconciling in the state
+  resends       POSTs for an article the platform already had (masked or not)
+All but `posted` must be 0 and `posted` must equal the eligible count; else exit 1.
+
+    python bench/chaos.py [--rounds 50] [--seed N] [--fault-rate 0.3] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "src"), str(REPO)]
+
+from tests.fakes import FakeGraph, FakeX, FeedServer  # noqa: E402
+from tests.fakes._server import Action, Hang, Reply, Request  # noqa: E402
+
+from syndicator.store import Store, link_key  # noqa: E402
+
+CLIENT_TIMEOUT = 2.0  # `timeout: 2s` in the config
+HANG = CLIENT_TIMEOUT + 1.5
+STUCK = ("unknown", "sending", "reconciling")
+ACTIVE = ("queued", "waiting", *STUCK)
+
+
+@dataclass
+class Chaos:
+    """The dice, the switch and the tally shared by both fake platforms."""
+
+    rng: random.Random
+    rate: float
+    enabled: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    calls: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    resends: Counter[str] = field(default_factory=Counter)
+
+    def roll(self, platform: str, options: list[tuple[str, float]]) -> str | None:
+        """A fault kind for this call (weighted), or None for a normal answer."""
+        with self.lock:
+            if not self.enabled:
+                return None
+            self.calls[platform] += 1
+            if self.rng.random() >= self.rate:
+                return None
+            kinds, weights = zip(*options, strict=True)
+            return self.rng.choices(kinds, weights)[0]
+
+    def latency(self) -> float:
+        """A real API takes a while on each side of the commit: room for a kill."""
+        with self.lock:
+            return self.rng.uniform(0.05, 0.3)
+
+    def count(self, platform: str, kind: str) -> None:
+        with self.lock:
+            self.faults[f"{platform} {kind}"] += 1
+
+
+# What can go wrong on each endpoint, and how often relative to the others. "commit_*"
+# faults let the platform create the post and then lose the answer (5xx, hang, reset);
+# "duplicate" answers only when the platform already holds an identical post.
+X_POST = [("rate_limit", 3), ("server_error", 2), ("html_502", 1), ("hang", 2),
+          ("drop", 1), ("drop_after_commit", 3), ("commit_503", 2), ("commit_hang", 2),
+          ("duplicate", 2)]
+X_READ = [("rate_limit", 2), ("server_error", 2), ("hang", 1)]
+FB_POST = [("rate_limit", 2), ("2", 2), ("html_502", 2), ("hang", 2), ("drop_after_commit", 3),
+           ("commit_html_502", 2), ("commit_hang", 2), ("duplicate", 2)]
+FB_READ = [("rate_limit", 1), ("2", 2), ("html_502", 1), ("hang", 1)]
+
+
+class ChaosX(FakeX):
+    """FakeX whose every call may fail; it accepts identical texts unless told otherwise,
+    so a resend shows up as a second post rather than being absorbed by its check."""
+
+    def __init__(self, chaos: Chaos) -> None:
+        super().__init__(check_duplicates=False)
+        self.chaos = chaos
+
+    def dispatch(self, request: Request) -> Action:
+        endpoint = self._endpoint(request)
+        text = None
+        if endpoint == "POST /2/tweets":
+            try:
+                text = json.loads(request.body or b"{}").get("text")
+            except ValueError:
+                text = None
+            with self.lock:
+                exists = any(t.text == text and not t.deleted for t in self.tweets)
+            if exists:
+                self.chaos.resends["x"] += 1
+            options = X_POST
+        elif endpoint in ("GET /2/users/:id/tweets", "GET /2/users/me"):
+            exists, options = False, X_READ
+        else:
+            return super().dispatch(request)
+        kind = self.chaos.roll("x", options)
+        if kind == "duplicate" and not exists:
+            kind = None  # X answers "duplicate" only for a post it has
+        if kind is None:
+            return _slow(self.chaos, lambda: super(ChaosX, self).dispatch(request))
+        self.chaos.count("x", kind)
+        if kind == "rate_limit":
+            self.inject("rate_limit", endpoint=endpoint,
+                        reset=int(time.time()) + self.chaos.rng.randint(1, 4))
+        elif kind == "server_error":
+            self.inject("server_error", endpoint=endpoint, status=503)
+        elif kind == "html_502":
+            self.inject("server_error", endpoint=endpoint, status=502, html=True)
+        elif kind == "hang":
+            self.inject("hang", endpoint=endpoint, seconds=HANG)
+        elif kind in ("drop", "drop_after_commit"):
+            self.inject(kind, endpoint=endpoint)
+        elif kind == "duplicate":
+            self.inject("forbidden", endpoint=endpoint, variant="duplicate")
+        else:
+            return _after_commit(kind, super().dispatch(request))
+        return super().dispatch(request)
+
+
+class ChaosGraph(FakeGraph):
+    """FakeGraph whose every call may fail, and that accepts identical messages."""
+
+    def __init__(self, chaos: Chaos) -> None:
+        super().__init__(check_duplicates=False)
+        self.chaos = chaos
+
+    def dispatch(self, request: Request) -> Action:
+        path = request.path.split("/")
+        endpoint = f"{request.method} {path[-1]}" if len(path) > 2 else request.method
+        if endpoint == "POST feed":
+            from tests.fakes._forms import form_fields
+
+            fields = form_fields(request.header("Content-Type"), request.body)
+            message = fields["message"].text if "message" in fields else None
+            with self.lock:
+                exists = any(p.message == message and not p.deleted for p in self.created)
+            if exists:
+                self.chaos.resends["facebook"] += 1
+            options = FB_POST
+        elif endpoint == "GET published_posts":
+            exists, options = False, FB_READ
+        else:
+            return super().dispatch(request)
+        kind = self.chaos.roll("facebook", options)
+        if kind == "duplicate" and not exists:
+            kind = None
+        if kind is None:
+            return _slow(self.chaos, lambda: super(ChaosGraph, self).dispatch(request))
+        self.chaos.count("facebook", kind)
+        if kind == "rate_limit":
+            code = self.chaos.rng.choice([4, 17, 32, 613, 80001])
+            # The Page's BUC header says when it may call again: a minute, the least.
+            self.inject(code, endpoint=endpoint, regain_minutes=1)
+        elif kind == "duplicate":
+            self.inject(506, endpoint=endpoint)
+        elif kind == "hang":
+            self.inject("hang", endpoint=endpoint, seconds=HANG)
+        elif kind.startswith("commit_"):
+            return _after_commit(kind, super().dispatch(request))
+        else:
+            self.inject(int(kind) if kind.isdigit() else kind, endpoint=endpoint)
+        return super().dispatch(request)
+
+
+def _slow(chaos: Chaos, answer: Callable[[], Action]) -> Action:
+    """A normal answer, with latency before the work and after it (the reply in flight)."""
+    time.sleep(chaos.latency())
+    reply = answer()
+    return Hang(chaos.latency(), then=reply) if isinstance(reply, Reply) else reply
+
+
+def _after_commit(kind: str, reply: Action) -> Action:
+    """The platform did the work; the answer is lost on the way back."""
+    if not isinstance(reply, Reply) or not 200 <= reply.status < 300:
+        return reply
+    if kind == "commit_hang":
+        return Hang(HANG)
+    if kind == "commit_html_502":
+        return Reply(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                     [("content-type", "text/html; charset=utf-8")])
+    return Reply(503, b'{"title":"Service Unavailable","detail":"Service Unavailable",'
+                 b'"type":"about:blank","status":503}',
+                 [("content-type", "application/json; charset=utf-8")])
+
+
+def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph) -> Path:
+    config = work / "syndicator.yaml"
+    config.write_text(f"""\
+state: state/syndicator.db
+fetch_timeout: 5s
+feeds:
+  - name: chaos
+    url: {feeds.feed_url("/feed")}
+    every: 1s
+    post_to: [x, facebook]
+    backfill: 0
+    fetch_article: never
+accounts:
+  x:
+    platform: twitter
+    consumer_key: ${{X_CONSUMER_KEY}}
+    consumer_secret: ${{X_CONSUMER_SECRET}}
+    access_token: ${{X_ACCESS_TOKEN}}
+    access_token_secret: ${{X_ACCESS_TOKEN_SECRET}}
+    api_url: {x.url}
+    timeout: {CLIENT_TIMEOUT:g}s
+    utm: {{utm_source: chaos, utm_medium: social}}
+  facebook:
+    platform: facebook
+    page_id: "{graph.page_id}"
+    access_token: ${{FB_PAGE_TOKEN}}
+    graph_url: {graph.url}
+    timeout: {CLIENT_TIMEOUT:g}s
+    utm: {{utm_source: chaos}}
+""")
+    return config
+
+
+def daemon_env(x: FakeX, graph: FakeGraph) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDICATOR_")}
+    env.update(X_CONSUMER_KEY=x.consumer_key, X_CONSUMER_SECRET=x.consumer_secret,
+               X_ACCESS_TOKEN=x.access_token, X_ACCESS_TOKEN_SECRET=x.access_token_secret,
+               FB_PAGE_TOKEN=graph.page_token, PYTHONUNBUFFERED="1",
+               PYTHONPATH=str(REPO / "src"))
+    return env
+
+
+class Feed:
+    """The site: articles appear at the top of the feed as the bench goes."""
+
+    def __init__(self, server: FeedServer) -> None:
+        self.server = server
+        self.links: list[str] = []
+        self.n = 0
+
+    def add(self) -> str:
+        self.n += 1
+        link = f"https://chaos.example/2026/11/story-{self.n}/"
+        self.server.add_item("/feed", f"Story {self.n}: the council votes on the budget",
+                             link, description=f"<p>What happened in story {self.n}.</p>",
+                             published=datetime.now(UTC))
+        self.links.append(link)
+        return link
+
+
+def posts_by_article(x: FakeX, graph: FakeGraph) -> dict[str, Counter[str]]:
+    """How many posts each account holds per article (by link identity)."""
+    tally: dict[str, Counter[str]] = {"x": Counter(), "facebook": Counter()}
+    for tweet in x.posts:
+        for key in {link_key(u) for u in tweet.expanded_urls}:
+            tally["x"][key] += 1
+    for post in graph.posts:
+        if post.link:
+            tally["facebook"][link_key(post.link)] += 1
+    return tally
+
+
+def drained(store: Store, eligible: list[str], x: FakeX, graph: FakeGraph) -> bool:
+    if store.deliveries(statuses=ACTIVE, limit=1):
+        return False
+    tally = posts_by_article(x, graph)
+    return all(tally[a][link_key(link)] for a in tally for link in eligible)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--fault-rate", type=float, default=0.3)
+    parser.add_argument("--max-run", type=float, default=8.0,
+                        help="longest life of a daemon before its SIGKILL (seconds)")
+    parser.add_argument("--drain-timeout", type=float, default=300.0)
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = parser.parse_args()
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+    rng = random.Random(seed)
+    chaos = Chaos(random.Random(seed + 1), args.fault_rate)
+    work = Path(tempfile.mkdtemp(prefix="syndicator-chaos-"))
+    started = time.monotonic()
+    x, graph, server = ChaosX(chaos).start(), ChaosGraph(chaos).start(), FeedServer().start()
+    for fake in (x, graph, server):  # a reset socket is the point here, not news
+        fake._server.handle_error = lambda *_: None  # type: ignore[union-attr,method-assign]
+    log_path = work / "daemon.log"
+    kills = 0
+    try:
+        feed = Feed(server)
+        for _ in range(3):
+            feed.add()  # there before the first poll: seen, never posted (backfill 0)
+        config = write_config(work, server, x, graph)
+        env = daemon_env(x, graph)
+        command = [sys.executable, "-m", "syndicator", "--config", str(config)]
+        first = subprocess.run([*command, "now"], env=env, capture_output=True, text=True,
+                               timeout=60)
+        if first.returncode != 0:
+            print(first.stdout, first.stderr, file=sys.stderr)
+            return 2
+        feed.links.clear()  # only what comes after the first poll is eligible
+        print(f"chaos: seed {seed}, {args.rounds} rounds, fault rate {args.fault_rate:.0%}, "
+              f"work {work}", flush=True)
+        chaos.enabled = True
+        with log_path.open("a") as log:
+            for round_no in range(1, args.rounds + 1):
+                for _ in range(rng.choice([0, 1, 1, 2])):
+                    feed.add()
+                daemon = subprocess.Popen([*command, "run"], env=env, stdout=log,
+                                          stderr=subprocess.STDOUT)
+                # Half the kills land in the first publish pass (start-up takes ~0.5 s),
+                # where sends are in flight; the rest anywhere in a longer life.
+                run_for = rng.uniform(0.4, 2.0) if rng.random() < 0.5 else rng.uniform(
+                    2.0, args.max_run)
+                mid = rng.uniform(0, run_for)
+                time.sleep(mid)
+                if rng.random() < 0.5:
+                    feed.add()  # an item appears while the daemon runs
+                time.sleep(run_for - mid)
+                daemon.send_signal(signal.SIGKILL)
+                daemon.wait()
+                kills += 1
+                log.write(f"---- SIGKILL (round {round_no}, after {run_for:.1f}s) ----\n")
+                log.flush()
+                if round_no % 10 == 0:
+                    print(f"  round {round_no}: {len(feed.links)} articles, "
+                          f"{sum(chaos.faults.values())} faults so far "
+                          f"({time.monotonic() - started:.0f}s)", flush=True)
+            chaos.enabled = False
+            x.faults.clear()
+            graph.faults.clear()
+            log.write("---- final run, faults off ----\n")
+            log.flush()
+            daemon = subprocess.Popen([*command, "run"], env=env, stdout=log,
+                                      stderr=subprocess.STDOUT)
+            store = Store(work / "state" / "syndicator.db")
+            deadline = time.monotonic() + args.drain_timeout
+            while time.monotonic() < deadline and not drained(store, feed.links, x, graph):
+                time.sleep(1.0)
+            drain_seconds = args.drain_timeout - max(0.0, deadline - time.monotonic())
+            daemon.send_signal(signal.SIGTERM)
+            try:
+                daemon.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+                daemon.wait()
+        return report(store, feed, x, graph, chaos, kills=kills, seed=seed, work=work,
+                      elapsed=time.monotonic() - started, drain=drain_seconds,
+                      keep=args.keep)
+    finally:
+        for fake in (x, graph, server):
+            fake.stop()
+
+
+def report(store: Store, feed: Feed, x: FakeX, graph: FakeGraph, chaos: Chaos, *,
+           kills: int, seed: int, work: Path, elapsed: float, drain: float,
+           keep: bool) -> int:
+    tally = posts_by_article(x, graph)
+    eligible = {link_key(link) for link in feed.links}
+    calls = sum(chaos.calls.values())
+    log = (work / "daemon.log").read_text(errors="replace")
+    interrupted = sum(int(line.split(" delivery(ies) were interrupted")[0].rsplit(" ", 1)[-1])
+                      for line in log.splitlines() if "delivery(ies) were interrupted" in line)
+    print(f"\n{len(eligible)} eligible articles, {kills} SIGKILLs ({interrupted} deliveries "
+          f"caught mid-send or mid-check, made unknown at the next start); during the rounds "
+          f"{calls} API calls, {sum(chaos.faults.values())} faults injected "
+          f"({sum(chaos.faults.values()) / max(calls, 1):.0%}); final run drained in "
+          f"{drain:.0f}s; {elapsed:.0f}s in all")
+    print("faults: " + ", ".join(f"{k} {n}" for k, n in sorted(chaos.faults.items())))
+    print(f"\n{'account':10} {'posted':>7} {'duplicates':>11} {'lost':>5} {'unknown_left':>13} "
+          f"{'resends':>8} {'failed':>7} {'unexpected':>11}")
+    ok = True
+    for account in ("x", "facebook"):
+        counts = tally[account]
+        posted = sum(1 for key in eligible if counts[key])
+        duplicates = sum(n - 1 for n in counts.values() if n > 1)
+        lost = sum(1 for key in eligible if not counts[key])
+        unknown_left = len(store.deliveries(statuses=STUCK, account=account, limit=10**6))
+        failed = len(store.deliveries(statuses=("failed",), account=account, limit=10**6))
+        unexpected = sum(n for key, n in counts.items() if key not in eligible)
+        resends = chaos.resends[account]
+        print(f"{account:10} {posted:>7} {duplicates:>11} {lost:>5} {unknown_left:>13} "
+              f"{resends:>8} {failed:>7} {unexpected:>11}")
+        ok &= (posted == len(eligible) and duplicates == lost == unknown_left == resends
+               == failed == unexpected == 0)
+    print(f"\nrequirements (duplicates 0, lost 0, unknown_left 0, every article on every "
+          f"account): {'PASS' if ok else 'FAIL'} (seed {seed})")
+    store.close()
+    if ok and not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"state and daemon log kept in {work}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
