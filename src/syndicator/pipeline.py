@@ -6,6 +6,7 @@ Clock, HTTP session and publishers are passed in, so tests control them.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 import re
@@ -13,12 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from syndicator.errors import ExtractionError, FeedError
 from syndicator.feeds.fetch import fetch_feed, is_url
 from syndicator.feeds.parse import parse_feed
-from syndicator.models import Article, Post
+from syndicator.models import Article, Platform, Post, Quote
 from syndicator.pacing import Pacing, blocked, local_day_start, local_month_start, post_cost
 from syndicator.platforms.base import (
     Ambiguous,
@@ -74,6 +76,7 @@ class AccountSetup:
     pacing: Pacing = field(default_factory=Pacing)
     fingerprint: str = ""
     charges: bool = False  # X bills per post: track the cost against the budget
+    attach_card: bool = False  # render the quote card and attach it to the post
 
 
 @dataclass
@@ -103,7 +106,7 @@ class Pipeline:
                  fetch_timeout: float = 20.0, max_feed_bytes: int = 10_000_000,
                  user_agent: str | None = None, retry: RetryPolicy | None = None,
                  settle: timedelta = timedelta(seconds=20),
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, cards_dir: Path | None = None) -> None:
         self.store = store
         self.accounts = accounts
         self.publishers = publishers
@@ -116,6 +119,7 @@ class Pipeline:
         self.retry = retry or RetryPolicy()
         self.settle = settle
         self.rng = rng or random.Random()
+        self.cards_dir = cards_dir
 
     # -- poll ---------------------------------------------------------------------------------
 
@@ -177,30 +181,62 @@ class Pipeline:
 
     def build_posts(self, article: Article, feed: FeedConfig, *,
                     site: str | None = None) -> list[Post]:
-        return self.compose_from_text(article, self.article_text(article, feed), feed,
-                                      site=site)
+        text, url = self.article_body(article, feed)
+        return self.compose_from_text(article, text, feed, site=site, url=url)
 
     def compose_from_text(self, article: Article, text: str, feed: FeedConfig, *,
-                          site: str | None = None) -> list[Post]:
+                          site: str | None = None, url: str | None = None) -> list[Post]:
         """Find the pull-quote candidates once, then fit a post for each account."""
         from dataclasses import replace
 
-        from syndicator.compose import compose_post
+        from syndicator.compose import PostDoesNotFit, compose_post
         from syndicator.quotes import analyse
 
         candidates = analyse(text).candidates if text else ()
         article = replace(article, summary=_summary_text(article.summary))
         posts = []
         for account in feed.post_to:
-            settings = self.accounts[account].compose
+            setup = self.accounts[account]
+            settings = setup.compose
             if site and settings.site is None:
                 settings = _with_site(settings, site)
-            posts.append(compose_post(article, candidates, settings, account=account))
+            try:
+                post = compose_post(article, candidates, settings, account=account, url=url)
+            except PostDoesNotFit as exc:
+                log.warning("feed %s: article %s: no post fits account %s (%s); not posted "
+                            "there", feed.name, article.link, account, exc)
+                continue
+            if setup.attach_card and candidates and self.cards_dir is not None:
+                card = str(self._card(article, account, settings, candidates[0]))
+                post = replace(post, media=(card,))
+                if post.platform == Platform.FACEBOOK and post.link:
+                    # a photo post has no link preview: the caption carries the link
+                    text = f"{post.text}\n\n{post.link}"
+                    post = replace(post, text=text, weighted_length=len(text))
+            posts.append(post)
         return posts
 
-    def article_text(self, article: Article, feed: FeedConfig) -> str:
-        """The article's clean text: the feed's own content when complete, else the page."""
-        from syndicator.article import fetch_article_text
+    def _card(self, article: Article, account: str, settings: ComposeSettings,
+              quote: Quote) -> Path:
+        """Render the quote card once per article and account, into ``cards_dir``."""
+        from syndicator.compose import card_size, render_card
+
+        assert self.cards_dir is not None and settings.card is not None
+        name = hashlib.sha1(f"{account}\0{article.feed}\0{article.id}".encode()).hexdigest()
+        path = self.cards_dir / f"{name[:20]}.png"
+        if not path.exists():
+            self.cards_dir.mkdir(parents=True, exist_ok=True)
+            png = render_card(quote, settings.card, size=card_size(settings.platform),
+                              site=settings.site)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(png)
+            partial.replace(path)
+        return path
+
+    def article_body(self, article: Article, feed: FeedConfig) -> tuple[str, str | None]:
+        """The article's clean text (the feed's own content when complete, else the page)
+        and the URL to post (the page's canonical URL when the page was fetched)."""
+        from syndicator.article import fetch_article
 
         body = article.content_html or ""
         text = _html_text(body) if body else ""
@@ -208,14 +244,15 @@ class Pipeline:
             feed.fetch_article == "auto" and _looks_incomplete(text))
         if wants_page and article.link and is_url(article.link):
             try:
-                return fetch_article_text(article.link, timeout=self.fetch_timeout,
-                                          session=self.session)
+                fetched = fetch_article(article.link, timeout=self.fetch_timeout,
+                                        session=self.session)
+                return fetched.text, fetched.url
             except ExtractionError as exc:
                 log.warning("feed %s: article %s: %s; using the feed's text", feed.name,
                             article.link, exc)
         if text:
-            return text
-        return _html_text(article.summary) if article.summary else ""
+            return text, None
+        return (_html_text(article.summary) if article.summary else ""), None
 
     # -- publish ------------------------------------------------------------------------------
 
