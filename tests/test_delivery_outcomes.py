@@ -625,3 +625,33 @@ def test_a_send_whose_outcome_could_not_be_saved_is_checked_when_its_lease_ends(
     assert d.status == "sent" and d.remote_id == tweet.id
     assert world.sends("x") == 1 and world.posts("x", link) == [tweet]
     assert world.delivery("facebook").status == "sent"
+
+
+QUOTED = ("<p>“We will rebuild the bridge before the winter, whatever it costs the city,” "
+          "Mayor Ellen Park said on Monday.</p>")
+
+
+@pytest.mark.parametrize("placement", ["in_post", "none"])
+def test_posts_with_a_quote_card_are_reconciled_too(world: World, placement: str) -> None:
+    """An X post with media (its text gains a media link) and a Facebook photo post
+    (the link is in the caption, not attached) are found after a lost answer."""
+    world.x.check_duplicates = world.graph.check_duplicates = False
+    world.extra_x = f"    link: {placement}\n    card: {{}}\n" + UTM
+    world.extra_fb = "    format: photo\n" + UTM
+    world.write()
+    world.reload()
+    link = "https://news.example/2026/11/bridge/"
+    world.feeds.add_item("/feed", "Bridge to be rebuilt", link, content_html=QUOTED,
+                         published=world.clock())
+    assert world.poll() == 2
+    world.x.inject("drop_after_commit")
+    world.graph.inject("drop_after_commit", endpoint="POST photos")
+    assert world.publish() == {"x": "unknown", "facebook": "unknown"}
+    [tweet] = world.x.posts
+    [photo] = world.graph.posts
+    assert tweet.media_ids and photo.kind == "photo"
+    assert world.later(SETTLE) == {"x": "sent", "facebook": "sent"}
+    assert world.delivery("x").remote_id == tweet.id
+    assert world.delivery("facebook").remote_id == photo.id
+    assert world.x.posts == [tweet] and world.graph.posts == [photo]
+    assert world.x.count("POST /2/tweets") == 1 and world.graph.count("POST photos") == 1

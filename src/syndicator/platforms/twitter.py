@@ -55,6 +55,8 @@ USAGE_CAP_WAIT = timedelta(hours=24)
 LOOKUP_MARGIN = timedelta(minutes=5)
 MAX_LENGTH = 280
 
+_LINK = re.compile(r"https?://\S+")
+
 AUTH_401 = ("X rejected the credentials (401 Unauthorized); check consumer_key/consumer_secret "
             "and regenerate the access token and secret in the developer portal")
 AUTH_READ_ONLY = ("X app has read-only permission (403 oauth1-permissions); enable Read and "
@@ -208,9 +210,8 @@ class TwitterPublisher:
         if text and text.strip():
             # No URL to go by (link in a reply that never went out, or link: none):
             # our own post with exactly our text is the one we sent.
-            wanted_text = _comparable(text)
             for tweet in tweets:
-                if _comparable(_expanded_text(tweet)) == wanted_text:
+                if _same_text(_expanded_text(tweet), text):
                     return Found(str(tweet.id), f"https://x.com/i/web/status/{tweet.id}")
         return None
 
@@ -392,6 +393,14 @@ def _expanded_text(tweet: Any) -> str:
         if short and long:
             text = text.replace(short, long, 1)
     return html.unescape(text)
+
+
+def _same_text(theirs: str, ours: str) -> bool:
+    """Our text, give or take whitespace and the link X appends for attached media."""
+    theirs, ours = _comparable(theirs), _comparable(ours)
+    if not theirs.startswith(ours):
+        return False
+    return all(_LINK.fullmatch(word) for word in theirs[len(ours):].split())
 
 
 def _comparable(text: str) -> str:
