@@ -17,7 +17,10 @@ A final run with faults off lets everything drain; then, per account:
   resends       POSTs for an article the platform already had (masked or not)
 All but `posted` must be 0 and `posted` must equal the eligible count; else exit 1.
 
-    python bench/chaos.py [--rounds 50] [--seed N] [--fault-rate 0.3] [--keep]
+    python bench/chaos.py [--rounds 50] [--seed N] [--fault-rate 0.3] [--cards] [--keep]
+
+``--cards`` gives every other article a pull-quote and turns quote cards on: X posts
+carry media, and the Page gets photo posts whose link is only in the caption.
 """
 
 from __future__ import annotations
@@ -157,11 +160,12 @@ class ChaosGraph(FakeGraph):
     def dispatch(self, request: Request) -> Action:
         path = request.path.split("/")
         endpoint = f"{request.method} {path[-1]}" if len(path) > 2 else request.method
-        if endpoint == "POST feed":
+        if endpoint in ("POST feed", "POST photos"):
             from tests.fakes._forms import form_fields
 
             fields = form_fields(request.header("Content-Type"), request.body)
-            message = fields["message"].text if "message" in fields else None
+            key = "message" if endpoint == "POST feed" else "caption"
+            message = fields[key].text if key in fields else None
             with self.lock:
                 exists = any(p.message == message and not p.deleted for p in self.created)
             if exists:
@@ -213,7 +217,10 @@ def _after_commit(kind: str, reply: Action) -> Action:
                  [("content-type", "application/json; charset=utf-8")])
 
 
-def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph) -> Path:
+def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph, *,
+                 cards: bool) -> Path:
+    x_card = "    card: {}\n" if cards else ""
+    fb_photo = "    format: photo\n" if cards else ""
     config = work / "syndicator.yaml"
     config.write_text(f"""\
 state: state/syndicator.db
@@ -235,14 +242,14 @@ accounts:
     api_url: {x.url}
     timeout: {CLIENT_TIMEOUT:g}s
     utm: {{utm_source: chaos, utm_medium: social}}
-  facebook:
+{x_card}  facebook:
     platform: facebook
     page_id: "{graph.page_id}"
     access_token: ${{FB_PAGE_TOKEN}}
     graph_url: {graph.url}
     timeout: {CLIENT_TIMEOUT:g}s
     utm: {{utm_source: chaos}}
-""")
+{fb_photo}""")
     return config
 
 
@@ -255,11 +262,16 @@ def daemon_env(x: FakeX, graph: FakeGraph) -> dict[str, str]:
     return env
 
 
+QUOTE = ("<p>“We will finish story {n} before the winter, whatever it costs the city,” "
+         "Mayor Ellen Park said on Monday.</p><p>The council meets again next week.</p>")
+
+
 class Feed:
     """The site: articles appear at the top of the feed as the bench goes."""
 
-    def __init__(self, server: FeedServer) -> None:
+    def __init__(self, server: FeedServer, *, quotes: bool) -> None:
         self.server = server
+        self.quotes = quotes
         self.links: list[str] = []
         self.n = 0
 
@@ -268,6 +280,8 @@ class Feed:
         link = f"https://chaos.example/2026/11/story-{self.n}/"
         self.server.add_item("/feed", f"Story {self.n}: the council votes on the budget",
                              link, description=f"<p>What happened in story {self.n}.</p>",
+                             content_html=QUOTE.format(n=self.n)
+                             if self.quotes and self.n % 2 else None,
                              published=datetime.now(UTC))
         self.links.append(link)
         return link
@@ -280,8 +294,10 @@ def posts_by_article(x: FakeX, graph: FakeGraph) -> dict[str, Counter[str]]:
         for key in {link_key(u) for u in tweet.expanded_urls}:
             tally["x"][key] += 1
     for post in graph.posts:
-        if post.link:
-            tally["facebook"][link_key(post.link)] += 1
+        links = [post.link] if post.link else [  # a photo post: the link is in the caption
+            u for u in (post.message or "").split() if u.startswith("https://chaos.")]
+        for key in {link_key(u) for u in links}:
+            tally["facebook"][key] += 1
     return tally
 
 
@@ -300,6 +316,8 @@ def main() -> int:
     parser.add_argument("--max-run", type=float, default=8.0,
                         help="longest life of a daemon before its SIGKILL (seconds)")
     parser.add_argument("--drain-timeout", type=float, default=300.0)
+    parser.add_argument("--cards", action="store_true",
+                        help="quote cards: X media and Facebook photo posts")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
@@ -313,10 +331,10 @@ def main() -> int:
     log_path = work / "daemon.log"
     kills = 0
     try:
-        feed = Feed(server)
+        feed = Feed(server, quotes=args.cards)
         for _ in range(3):
             feed.add()  # there before the first poll: seen, never posted (backfill 0)
-        config = write_config(work, server, x, graph)
+        config = write_config(work, server, x, graph, cards=args.cards)
         env = daemon_env(x, graph)
         command = [sys.executable, "-m", "syndicator", "--config", str(config)]
         first = subprocess.run([*command, "now"], env=env, capture_output=True, text=True,
