@@ -5,7 +5,7 @@ A 304 costs the site nothing and us almost no CPU, so validators are always sent
 
 from __future__ import annotations
 
-import hashlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,7 +87,7 @@ def _fetch_http(feed: str, url: str, *, etag: str | None, last_modified: str | N
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    http = session or requests.Session()
+    http = session or _thread_session()
     try:
         response = http.get(url, headers=headers, timeout=(min(timeout, 10.0), timeout),
                             stream=True, allow_redirects=True)
@@ -116,6 +116,19 @@ def _fetch_http(feed: str, url: str, *, etag: str | None, last_modified: str | N
             content_type=response.headers.get("Content-Type"),
             moved_to=moved_to,
         )
+
+
+_LOCAL = threading.local()
+
+
+def _thread_session() -> requests.Session:
+    """One keep-alive session per polling thread: a poll reuses its connection to the site."""
+    import requests
+
+    session = getattr(_LOCAL, "session", None)
+    if session is None:
+        session = _LOCAL.session = requests.Session()
+    return session
 
 
 def _read_capped(feed: str, response: requests.Response, url: str, max_bytes: int,
@@ -163,7 +176,3 @@ def _root_cause(exc: BaseException) -> str:
         if marker in str(exc) or marker in text:
             return marker
     return text[:200]
-
-
-def content_digest(content: bytes) -> str:
-    return hashlib.sha1(content).hexdigest()
