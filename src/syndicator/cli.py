@@ -124,8 +124,11 @@ def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
     \b
         syndicate now --dry-run
     """
+    from syndicator.app import is_dead
+
     app = _app(ctx, dry_run=True if dry_run else None)
     feeds = [app.config.feed(feed_name)] if feed_name else list(app.config.feeds)
+    app.pipeline.recover(is_dead)  # sends a dead process left half-done get checked first
     failed = False
     for feed in feeds:
         result = app.pipeline.poll(feed)
