@@ -68,14 +68,18 @@ class Chaos:
     faults: Counter[str] = field(default_factory=Counter)
     resends: Counter[str] = field(default_factory=Counter)
 
-    def roll(self, platform: str, options: list[tuple[str, float]]) -> str | None:
-        """A fault kind for this call (weighted), or None for a normal answer."""
+    def roll(self, platform: str, options: list[tuple[str, float]], *,
+             exists: bool = False) -> str | None:
+        """A fault kind for this call (weighted), or None for a normal answer. A platform
+        answers "duplicate" only for a post it already holds (``exists``)."""
         with self.lock:
             if not self.enabled:
                 return None
             self.calls[platform] += 1
             if self.rng.random() >= self.rate:
                 return None
+            if not exists:
+                options = [o for o in options if o[0] != "duplicate"]
             kinds, weights = zip(*options, strict=True)
             return self.rng.choices(kinds, weights)[0]
 
@@ -126,9 +130,7 @@ class ChaosX(FakeX):
             exists, options = False, X_READ
         else:
             return super().dispatch(request)
-        kind = self.chaos.roll("x", options)
-        if kind == "duplicate" and not exists:
-            kind = None  # X answers "duplicate" only for a post it has
+        kind = self.chaos.roll("x", options, exists=exists)
         if kind is None:
             return _slow(self.chaos, lambda: super(ChaosX, self).dispatch(request))
         self.chaos.count("x", kind)
@@ -175,9 +177,7 @@ class ChaosGraph(FakeGraph):
             exists, options = False, FB_READ
         else:
             return super().dispatch(request)
-        kind = self.chaos.roll("facebook", options)
-        if kind == "duplicate" and not exists:
-            kind = None
+        kind = self.chaos.roll("facebook", options, exists=exists)
         if kind is None:
             return _slow(self.chaos, lambda: super(ChaosGraph, self).dispatch(request))
         self.chaos.count("facebook", kind)

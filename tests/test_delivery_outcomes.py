@@ -92,16 +92,14 @@ class World:
         return config
 
     def build(self) -> App:
-        loaded = load_config(self.config, environ=self.env)
-        app = build_app(loaded, clock=self.clock)
+        app = build_app(load_config(self.config, environ=self.env), clock=self.clock)
         self.apps.append(app)
         return app
 
     def reload(self, **env: str) -> None:
         """The operator edits the config (or its secrets): a fresh app on the same state."""
         self.env.update(env)
-        self.app = build_app(load_config(self.config, environ=self.env), clock=self.clock)
-        self.apps.append(self.app)
+        self.app = self.build()
 
     def close(self) -> None:
         for app in self.apps:
@@ -126,6 +124,7 @@ class World:
         return {r.delivery.account: r.status for r in self.app.pipeline.publish_due()}
 
     def later(self, delta: timedelta) -> dict[str, str]:
+        """Let ``delta`` pass (no real waiting), then one publish pass."""
         self.clock.advance(delta)
         return self.publish()
 
@@ -453,8 +452,8 @@ def rotate_credentials(world: World, account: str) -> None:
         world.reload(FB_PAGE_TOKEN=world.graph.page_token)
 
 
-def syndicate_check(world: World) -> str:
-    result = CliRunner().invoke(cli, ["--config", str(world.config), "check"], env=world.env,
+def syndicate(world: World, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--config", str(world.config), *args], env=world.env,
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
@@ -478,7 +477,7 @@ def test_credential_error_pauses_the_account_keeps_its_queue_and_resumes_when_fi
     assert state["state"] == "paused" and state["paused_until"] is None
     reason = state["reason"]
     assert "\n" not in reason and all(w in reason for w in words), reason
-    assert f"PAUSED until fixed (run `syndicate check`): {reason}" in world.status_text()
+    assert f"PAUSED until fixed (run `syndicate check`): {reason}" in syndicate(world, "status")
 
     second = world.new_article()  # new articles keep queueing for the paused account
     assert world.later(timedelta(days=2)) == {other: "sent"}
@@ -489,7 +488,7 @@ def test_credential_error_pauses_the_account_keeps_its_queue_and_resumes_when_fi
     assert {q.article_link for q in queued} == {first, second}
 
     if resume == "check":
-        assert f"account {account}: was paused; resumed" in syndicate_check(world)
+        assert f"account {account}: was paused; resumed" in syndicate(world, "check")
     else:
         rotate_credentials(world, account)
     assert world.publish() == {account: "sent"}
