@@ -207,6 +207,8 @@ def compose_post(
         (t for t in _plans(fitter, quotes, hashtags, title, link_in_text) if t is not None),
         None,
     )
+    if text is None and not is_x and link:
+        text = link  # nothing else to say (no title, quote or summary): the link alone
     if text is None:
         smallest = fitter.smallest[0] if fitter.smallest else 0
         raise PostDoesNotFit(account, smallest, limit)
