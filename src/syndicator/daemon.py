@@ -64,6 +64,8 @@ class Jobs:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.stopping = threading.Event()
+        self._publishing = threading.Event()
+        self._publish_again = threading.Event()
         self.busy = 0
         self._busy_lock = threading.Lock()
         self.scheduler: Any = None
@@ -108,12 +110,21 @@ class Jobs:
             # Not only at start-up: a send whose outcome could not be recorded (the
             # job failed after the request) is checked once its lease has run out.
             self.app.pipeline.recover(is_dead)
-            for result in self.app.pipeline.publish_due():
-                if self.stopping.is_set():
+            while not self.stopping.is_set():
+                self._publish_again.clear()
+                for result in self.app.pipeline.publish_due():
+                    log.info("account %s: delivery %d -> %s (%s)", result.delivery.account,
+                             result.delivery.id, result.status, result.detail)
+                    if self.stopping.is_set():
+                        break
+                if not self._publish_again.is_set():
                     break
-                log.info("account %s: delivery %d -> %s (%s)", result.delivery.account,
-                         result.delivery.id, result.status, result.detail)
-        self._wrap("publish", work)
+
+        self._publishing.set()
+        try:
+            self._wrap("publish", work)
+        finally:
+            self._publishing.clear()
 
     def reload(self, config_path: Path) -> None:
         """SIGHUP: re-read the config; an invalid one is reported and the old one kept."""
@@ -151,6 +162,10 @@ class Jobs:
                                next_run_time=first_run)
 
     def kick_publish(self) -> None:
+        """Publish now: a poll queued something. A pass in progress just runs once more."""
+        if self._publishing.is_set():
+            self._publish_again.set()
+            return
         if self.scheduler is not None and not self.stopping.is_set():
             try:
                 self.scheduler.modify_job("publish", next_run_time=datetime.now(UTC))
