@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from syndicator.errors import StateError
+from syndicator.logs import log_context
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,10 @@ class Jobs:
 
     def poll(self, feed_name: str) -> None:
         def work() -> None:
+            with log_context(feed=feed_name):
+                polled()
+
+        def polled() -> None:
             feed = self.app.config.feed(feed_name)
             result = self.app.pipeline.poll(feed)
             if result.status == "error":

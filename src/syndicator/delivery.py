@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from syndicator.logs import log_context
 from syndicator.pacing import Pacing, blocked, local_day_start, local_month_start, post_cost
 from syndicator.platforms.base import (
     Ambiguous,
@@ -152,8 +153,10 @@ class Outbox:
         return reason[0] if reason else None
 
     def _send(self, delivery: Delivery, publisher: Publisher) -> PublishResult:
-        outcome = publisher.publish(delivery.post)
-        return self._record(delivery, outcome, publisher)
+        with log_context(account=delivery.account, feed=delivery.feed,
+                         article=delivery.article_link, delivery=delivery.id):
+            outcome = publisher.publish(delivery.post)
+            return self._record(delivery, outcome, publisher)
 
     def _record(self, delivery: Delivery, outcome: Outcome,
                 publisher: Publisher) -> PublishResult:
@@ -234,35 +237,38 @@ class Outbox:
         now = self.clock()
         for d in self.store.claim_unknown(self.worker, now, accounts=[name],
                                           settle=self.settle):
-            found = publisher.find(_posted_url(d), self._since(d), d.text)
-            now = self.clock()
-            if isinstance(found, Found):
-                self.store.finish(d.id, status="sent", now=now, outcome="reconciled",
-                                  remote_id=found.remote_id, remote_url=found.url,
-                                  cost=self._cost(d))
-                log.info("account %s: found %s already posted (%s)", name, d.article_link,
-                         found.remote_id)
-                results.append(PublishResult(d, "sent", f"found already posted: "
-                                                        f"{found.url or found.remote_id}"))
-            elif isinstance(found, NotFound):
-                self.store.finish(d.id, status="queued", now=now, outcome="not_found",
-                                  error="not on the account; will send again",
-                                  count_attempt=False)
-                log.info("account %s: %s is not on the account; resending", name,
-                         d.article_link)
-                results.append(PublishResult(d, "queued", "not found on the account; resend"))
-            else:
-                retry_at = found.retry_at if isinstance(found, RateLimited) \
-                    else now + timedelta(minutes=2)
-                self.store.finish(d.id, status="unknown", now=now, outcome="check_failed",
-                                  error=f"could not check the account: {found.reason}",
-                                  due_at=retry_at)
-                if isinstance(found, AuthFailed):
-                    self.store.pause_account(name, until=None, reason=found.reason,
-                                             fingerprint=self.accounts[name].fingerprint
-                                             if name in self.accounts else None)
-                results.append(PublishResult(d, "unknown", found.reason))
+            with log_context(account=name, feed=d.feed, article=d.article_link, delivery=d.id):
+                results.append(self._reconcile_one(d, publisher))
         return results
+
+    def _reconcile_one(self, d: Delivery, publisher: Publisher) -> PublishResult:
+        name = d.account
+        found = publisher.find(_posted_url(d), self._since(d), d.text)
+        now = self.clock()
+        if isinstance(found, Found):
+            self.store.finish(d.id, status="sent", now=now, outcome="reconciled",
+                              remote_id=found.remote_id, remote_url=found.url,
+                              cost=self._cost(d))
+            log.info("account %s: found %s already posted (%s)", name, d.article_link,
+                     found.remote_id)
+            return PublishResult(d, "sent", f"found already posted: "
+                                            f"{found.url or found.remote_id}")
+        if isinstance(found, NotFound):
+            self.store.finish(d.id, status="queued", now=now, outcome="not_found",
+                              error="not on the account; will send again",
+                              count_attempt=False)
+            log.info("account %s: %s is not on the account; resending", name, d.article_link)
+            return PublishResult(d, "queued", "not found on the account; resend")
+        retry_at = found.retry_at if isinstance(found, RateLimited) \
+            else now + timedelta(minutes=2)
+        self.store.finish(d.id, status="unknown", now=now, outcome="check_failed",
+                          error=f"could not check the account: {found.reason}",
+                          due_at=retry_at)
+        if isinstance(found, AuthFailed):
+            self.store.pause_account(name, until=None, reason=found.reason,
+                                     fingerprint=self.accounts[name].fingerprint
+                                     if name in self.accounts else None)
+        return PublishResult(d, "unknown", found.reason)
 
 
 _URL_IN_TEXT = re.compile(r"https?://\S+")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from urllib.parse import quote, quote_plus
 
@@ -30,7 +32,7 @@ class SecretFilter(logging.Filter):
         for secret in secrets:
             if len(secret) < 4:  # too short to redact without mangling ordinary text
                 continue
-            needles.update({secret, quote(secret, safe=""), quote_plus(secret)})
+            needles.update({secret, quote(secret, safe=""), quote(secret), quote_plus(secret)})
         self._needles = sorted(needles, key=len, reverse=True)
 
     def scrub(self, text: str) -> str:
@@ -63,10 +65,31 @@ class JsonFormatter(logging.Formatter):
         }
         for key in _CONTEXT_KEYS:
             if hasattr(record, key):
-                payload[key] = getattr(record, key)
+                payload[key] = SECRETS.scrub(str(getattr(record, key)))
         if record.exc_text or record.exc_info:
             payload["exception"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
         return json.dumps(payload, ensure_ascii=False)
+
+
+_CONTEXT: ContextVar[dict[str, object]] = ContextVar("syndicator_log_context", default={})  # noqa: B039
+
+
+@contextmanager
+def log_context(**fields: object) -> Iterator[None]:
+    """Tag every log line inside with feed/account/article/delivery (JSON logs show them)."""
+    token = _CONTEXT.set({**_CONTEXT.get(), **fields})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+class ContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        for key, value in _CONTEXT.get().items():
+            if not hasattr(record, key):
+                setattr(record, key, value)
+        return True
 
 
 SECRETS = SecretFilter()
@@ -74,6 +97,7 @@ SECRETS = SecretFilter()
 
 def setup_logging(*, level: int = logging.INFO, fmt: str = "human") -> None:
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ContextFilter())
     handler.addFilter(SECRETS)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
