@@ -377,11 +377,15 @@ def test_seed_article() -> None:
     assert len(rep.quotes) == 11
     assert speakers.count("Vladimir Putin") == 5
     assert "Dmitry Peskov" in speakers and "John Kirby" in speakers and "Sean Spicer" in speakers
-    assert rep.pull_quote is not None and rep.pull_quote.speaker in {
-        "Sean Spicer",
-        "Donald Trump",
-        "Dmitry Peskov",
-    }
+    by_text = {q.text.split()[0]: q.speaker for q in rep.quotes}
+    assert by_text["Nearly"] == "Dmitry Peskov" and by_text["diplomatic"] == "John Kirby"
+    assert by_text["If"] == "Sean Spicer"
+    # the story's protagonist, named in the lead, gives the pull-quote
+    assert rep.pull_quote is not None and rep.pull_quote.speaker == "Donald Trump"
+    assert rep.pull_quote.text.startswith(
+        "A very nice letter from Vladimir Putin; his thoughts are so correct")
+    blob = repr(rep)
+    assert "Follow HYPELINE" not in blob and "Please enter" not in blob
 
 
 def test_engine_is_deterministic() -> None:

@@ -12,7 +12,7 @@ from syndicator.quotes.lexicon import TITLE_CUES
 from syndicator.quotes.marks import _MARK_RE, find_quotes, paragraphs
 from syndicator.quotes.names import build_entities, find_mentions
 from syndicator.quotes.pick import candidates as pick_candidates
-from syndicator.quotes.pick import score_text
+from syndicator.quotes.pick import prominence, score_text
 from syndicator.quotes.speakers import (
     VERB_RE,
     Attributor,
@@ -235,12 +235,12 @@ def analyse(text: str) -> QuoteReport:
             continue
         if q.speaker:
             att.add_speaker(q.start, q.speaker)
-        quote = Quote(body, q.speaker, kind, q.start, q.end, 0.0, q.role)
         score = score_text(body, kind, q.speaker)
         out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role))
-        del quote
         eligible.append(not _is_headline(para_texts[pi]))
-    cands = pick_candidates(out, eligible)
+    lead = next((p for p, c in zip(para_texts, chrome, strict=True) if not c), "")
+    central = prominence(text, {q.speaker for q in out if q.speaker}, lead)
+    cands = pick_candidates(out, eligible, central=central, length=len(text))
     best = cands[0] if cands else None
     return QuoteReport(tuple(out), best, tuple(cands))
 

@@ -20,6 +20,8 @@ from syndicator.quotes.lexicon import (
 
 MIN_WORDS, MAX_WORDS = 8, 40
 THRESHOLD = 0.5
+PROMINENCE_WEIGHT = 0.2
+POSITION_WEIGHT = 0.06
 _WORD = re.compile(r"[\w’'-]+")
 _SENT_END = re.compile(r"(?<=[.!?…])[”’\"']?\s+(?=[\"“‘'(\[]?[A-Z0-9À-Þ])")
 
@@ -35,7 +37,7 @@ def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
     if speaker is None or n < MIN_WORDS or n > MAX_WORDS:
         return 0.0
     score = 0.55
-    if 12 <= n <= 32:
+    if 12 <= n <= 36:
         score += 0.1
     first = text.lstrip("\"'“‘[(").split(maxsplit=1)[0] if text.strip() else ""
     if kind is QuoteKind.PARTIAL:
@@ -77,27 +79,54 @@ def sentence_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
-def candidates(quotes: list[Quote], eligible: list[bool]) -> list[Quote]:
-    """Postable lines, best first: whole quotes and sentence runs cut from long ones."""
+def prominence(text: str, speakers: set[str], lead: str) -> dict[str, float]:
+    """How central each speaker is to the story, 0..1: news writing names its main actor
+    in the lead and keeps coming back to them (inverted pyramid)."""
+    counts = {}
+    for speaker in speakers:
+        key = speaker.split()[-1] if speaker.split() else speaker
+        counts[speaker] = (text.count(key), key in lead)
+    most = max((c for c, _ in counts.values()), default=0) or 1
+    return {s: 0.6 * (1.0 if in_lead else 0.0) + 0.4 * min(1.0, c / most)
+            for s, (c, in_lead) in counts.items()}
+
+
+def _story_weight(q: Quote, central: dict[str, float], length: int) -> float:
+    """Bonus for quotes by the story's protagonist and for quotes high in the story."""
+    weight = PROMINENCE_WEIGHT * central.get(q.speaker or "", 0.0)
+    if length:
+        weight += POSITION_WEIGHT * (1.0 - min(1.0, q.start / length))
+    return weight
+
+
+def candidates(quotes: list[Quote], eligible: list[bool], *,
+               central: dict[str, float] | None = None, length: int = 0) -> list[Quote]:
+    """Postable lines, best first: whole quotes and sentence runs cut from long ones.
+
+    Ranking adds ``_story_weight`` to each line's own score; the exposed ``score`` stays
+    the line's own quality (the threshold applies to it, not to the bonus).
+    """
+    central = central or {}
     pool: list[tuple[float, int, Quote]] = []
     for idx, (q, ok) in enumerate(zip(quotes, eligible, strict=True)):
         if not ok or q.speaker is None:
             continue
+        bonus = _story_weight(q, central, length)
         whole = score_text(q.text, q.kind, q.speaker)
-        if whole > 0:
-            pool.append((whole + 0.02, idx, replace(q, score=whole)))
+        if whole >= THRESHOLD:
+            pool.append((whole + 0.02 + bonus, idx, replace(q, score=whole)))
         if q.kind is QuoteKind.PARTIAL:
             continue
         for s, e in sentence_runs(q.text):
             part = q.text[s:e].strip()
             sc = score_text(part, QuoteKind.FULL, q.speaker)
-            if sc > 0:
-                pool.append((sc, idx, replace(q, text=part, score=sc)))
+            if sc >= THRESHOLD:
+                pool.append((sc + bonus, idx, replace(q, text=part, score=sc)))
     pool.sort(key=lambda t: (-t[0], t[1]))
     seen: set[str] = set()
     out = []
-    for sc, _, q in pool:
-        if sc < THRESHOLD or q.text in seen:
+    for _, _, q in pool:
+        if q.text in seen:
             continue
         seen.add(q.text)
         out.append(q)
