@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,8 +63,15 @@ def test_dry_run_on_bundled_sample_prints_posts_and_saves_nothing(tmp_path: Path
     assert (state.stat().st_mtime_ns if state.exists() else None) == before
 
 
-@pytest.mark.skipif(not FEED_FILES, reason="shared feed corpus not present")
-@pytest.mark.parametrize("path", FEED_FILES, ids=lambda p: p.name)
+ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+BOILERPLATE = ("Follow HYPELINE", "Facebook Comments", "Please enter your comment",
+               "Please enter your name", "appeared first on", "Leave a Reply",
+               "Share this:", "Subscribe to our newsletter")
+
+
+@pytest.mark.parametrize("path", [*FEED_FILES, REPO / "config" / "sample-feed.xml"],
+                         ids=lambda p: p.name)
 def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no config around: the default accounts are used
@@ -73,9 +81,16 @@ def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
     assert items
     for item in items:
         for post in item["posts"]:
+            text = post["text"]
             if post["platform"] == "twitter":
-                assert post["weighted_length"] == weighted_length(post["text"]) <= 280
-            assert post["text"].strip()
+                assert post["weighted_length"] == weighted_length(text) <= 280
+                assert post["limit"] == 280
+            else:
+                assert post["link"] == item["url"] or not item["url"]
+            assert text.strip()
+            assert not ENTITY.search(text), text
+            assert not TAG.search(text), text
+            assert not any(b.lower() in text.lower() for b in BOILERPLATE), text
 
 
 def test_quotes_json_contract_on_the_seed_article() -> None:

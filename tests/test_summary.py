@@ -20,3 +20,11 @@ from syndicator.article import summary_text
 ])
 def test_summary_text(raw: str | None, expected: str | None) -> None:
     assert summary_text(raw) == expected
+
+
+def test_markup_escaped_twice_in_a_feed_is_still_removed() -> None:
+    from syndicator.article import html_to_text
+
+    twice = "&lt;p&gt;Hello &amp;amp; welcome&lt;/p&gt;&lt;iframe src='x'&gt;&lt;/iframe&gt;"
+    assert html_to_text(twice) == "Hello & welcome"
+    assert summary_text("Album\n\n<iframe src='https://a.example/e'></iframe>") == "Album"

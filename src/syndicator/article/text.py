@@ -17,7 +17,8 @@ __all__ = ["html_to_text", "looks_like_html", "normalise_text"]
 
 _HTML_HINT = re.compile(
     r"<(?:p|div|br|span|a|article|section|h[1-6]|ul|ol|li|blockquote|em|strong|b|i|img|figure|"
-    r"table|html|body|script|style)\b[^>]*>",
+    r"table|tr|td|html|body|script|style|iframe|video|audio|embed|object|picture|source|svg|"
+    r"noscript|form|header|footer|nav|aside|main|pre|code|hr)\b[^>]*>",
     re.IGNORECASE,
 )
 
@@ -70,6 +71,8 @@ def html_to_text(markup: str) -> str:
         raw = _render(markup)
     else:
         raw = html.unescape(markup) if "&" in markup else markup
+    if "<" in raw and looks_like_html(raw):
+        raw = _render(raw)  # markup escaped twice in the feed: the first pass revealed it
     return normalise_text(raw)
 
 
