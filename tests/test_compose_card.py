@@ -77,3 +77,26 @@ def test_no_overflow_for_any_quote(text: str, speaker: str | None, size: tuple[i
         margin = cfg.margin
         assert left >= margin - 2 and top >= margin // 2
         assert right <= size[0] - margin + 2 and bottom <= size[1] - margin // 2
+
+
+_LONG = ("We will rebuild the bridge before the winter whatever it costs the city and the "
+         "people who cross it every day deserve nothing less than a safe crossing built by "
+         "engineers who know the river the weather and the long history of floods that have "
+         "shaped this town since its first houses were put up on the bank of the old ford")
+SIXTY_WORDS = " ".join(_LONG.split(" ")[:60])
+
+
+@pytest.mark.parametrize("text", ["We will win.", SIXTY_WORDS], ids=["3 words", "60 words"])
+@pytest.mark.parametrize("size", [X_CARD_SIZE, FACEBOOK_CARD_SIZE], ids=["x", "facebook"])
+def test_short_and_long_quotes_stay_inside_the_margins(text: str, size: tuple[int, int]) -> None:
+    assert len(text.split()) in (3, 60)
+    cfg = CardSettings()
+    png = render_card(_quote(text, "Mayor Ellen Park"), cfg, size=size, site="HYPELINE")
+    assert _open(png).size == size
+    box = _ink_box(png, (0x11, 0x18, 0x27))
+    assert box is not None
+    left, top, right, bottom = box
+    assert left >= cfg.margin - 2 and right <= size[0] - cfg.margin + 2
+    assert top >= cfg.margin // 2 and bottom <= size[1] - cfg.margin // 2
+    # the text uses the card: a 3-word quote is drawn large, 60 words still fill it
+    assert (right - left) > size[0] // 4 and (bottom - top) > size[1] // 4
