@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from syndicator.compose import (
     DEFAULT_FACEBOOK_TEMPLATE,
@@ -86,3 +90,29 @@ def test_bad_template_in_settings_fails_with_config_error_not_a_crash() -> None:
     settings = ComposeSettings(platform=Platform.TWITTER, template="{{ nope }}")
     with pytest.raises(ConfigError, match="account x: template error at line 1"):
         compose_post(ART, [Q], settings, account="x")
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("ab \t\r\n“”—#é")), max_size=12)
+_CONTEXTS = st.fixed_dictionaries({
+    "title": _TEXT,
+    "url": st.sampled_from(["", "https://example.com/a"]),
+    "quote": st.none() | st.fixed_dictionaries({"text": _TEXT, "speaker": st.none() | _TEXT}),
+    "summary": st.none() | _TEXT,
+    "author": st.none() | _TEXT,
+    "categories": st.lists(_TEXT, max_size=2),
+    "hashtags": st.lists(_TEXT, max_size=3),
+    "site": st.none() | _TEXT,
+    "published": st.none(),
+})
+
+
+@pytest.mark.parametrize("source", [DEFAULT_X_TEMPLATE, DEFAULT_FACEBOOK_TEMPLATE])
+@settings(max_examples=300, deadline=None)
+@given(context=_CONTEXTS)
+def test_default_templates_render_without_jinja_exactly_as_jinja_does(
+        source: str, context: dict[str, object]) -> None:
+    fast = compile_template(source, account="x")
+    assert fast._direct is not None
+    jinja = dataclasses.replace(fast, _direct=None)
+    assert fast.render(context) == jinja.render(context)
+    assert fast._direct(context) == jinja._template.render(context)

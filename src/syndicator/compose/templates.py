@@ -19,7 +19,7 @@ two, and the text is stripped, so an empty ``{% if %}`` block never leaves a gap
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -74,12 +74,87 @@ class PostTemplate:
     source: str
     account: str
     _template: Any
+    _direct: Callable[[Mapping[str, object]], str | None] | None = None
 
     def render(self, context: Mapping[str, object]) -> str:
         """Render and tidy: no trailing spaces, no runs of blank lines, stripped."""
-        text = self._template.render(context)
-        text = _TRAILING_SPACE.sub("\n", text.replace("\r\n", "\n").replace("\r", "\n"))
-        return _BLANK_RUNS.sub("\n\n", text).strip()
+        text = None
+        if self._direct is not None:
+            try:
+                text = self._direct(context)
+            except KeyError:  # a variable missing: Jinja says which
+                text = None
+        if text is None:
+            text = self._template.render(context)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if " \n" in text or "\t\n" in text:
+            text = _TRAILING_SPACE.sub("\n", text)
+        if "\n\n\n" in text:
+            text = _BLANK_RUNS.sub("\n\n", text)
+        return text.strip()
+
+
+# The default templates rendered in plain Python, character for character what Jinja makes
+# of them (a post is rendered a dozen times while it is fitted, and Jinja's context set-up
+# is most of each render). They return None for a context they do not model, which then
+# goes through Jinja. tests/test_compose_templates.py checks them against Jinja.
+
+
+def _quote_part(quote: object) -> str | None:
+    """``{% if quote %}“{{ quote.text }}”{% if quote.speaker %} — {{ quote.speaker }}
+    {% endif %}\\n\\n{% endif %}``; None for a quote that is not a plain dict."""
+    if not quote:
+        return ""
+    if type(quote) is not dict or "text" not in quote or "speaker" not in quote:
+        return None
+    speaker = quote["speaker"]
+    if speaker:
+        return f"“{_str(quote['text'])}” — {_str(speaker)}\n\n"
+    return f"“{_str(quote['text'])}”\n\n"
+
+
+def _str(value: object) -> str:
+    return value if type(value) is str else str(value)
+
+
+def _hashtags(hashtags: object) -> str | None:
+    if type(hashtags) is not list or not all(type(tag) is str for tag in hashtags):
+        return None
+    return " ".join(hashtags)
+
+
+def _render_default_x(context: Mapping[str, object]) -> str | None:
+    quote = _quote_part(context["quote"])
+    hashtags = context["hashtags"]
+    tags = _hashtags(hashtags) if hashtags else ""
+    if quote is None or tags is None:
+        return None
+    tags = f" {tags}" if hashtags else ""
+    return f"{quote}{_str(context['title'])}{tags}\n{_str(context['url'])}"
+
+
+def _render_default_facebook(context: Mapping[str, object]) -> str | None:
+    quote = _quote_part(context["quote"])
+    hashtags = context["hashtags"]
+    tags = _hashtags(hashtags) if hashtags else ""
+    if quote is None or tags is None:
+        return None
+    summary = context["summary"]
+    text = f"{quote}{_str(context['title'])}\n"
+    if summary:
+        text += f"\n{_str(summary)}\n"
+    if hashtags:
+        text += f"\n{tags}"
+    return text
+
+
+def _direct_renderer(source: str) -> Callable[[Mapping[str, object]], str | None] | None:
+    if source == DEFAULT_X_TEMPLATE:
+        return _render_default_x
+    if source == DEFAULT_FACEBOOK_TEMPLATE:
+        return _render_default_facebook
+    return None
 
 
 def _error(account: str, line: int | None, what: str, fix: str) -> ConfigError:
@@ -176,7 +251,8 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
                 )
             what = str(exc).rstrip(".")
             raise _error(account, _runtime_line(exc), what, hint) from exc
-    return PostTemplate(source=source, account=account, _template=template)
+    return PostTemplate(source=source, account=account, _template=template,
+                        _direct=_direct_renderer(source))
 
 
 @lru_cache(maxsize=64)
