@@ -359,15 +359,16 @@ class Store:
         if not articles:
             return []
         conn = self._conn
+        ids = [a.id for a in articles]
+        link_keys = [link_key(a.link) if a.link else None for a in articles]
         keys = {r[0] for r in _chunked_in(conn, "SELECT key FROM articles WHERE feed = ? AND "
-                                                "key IN ({})", feed, [a.id for a in articles])}
+                                                "key IN ({})", feed, ids)}
         links = {r[0] for r in _chunked_in(conn, "SELECT link_key FROM articles WHERE feed = ? "
                                                  "AND link_key IN ({})", feed,
-                                           [link_key(a.link) for a in articles if a.link])}
+                                           [lk for lk in link_keys if lk])}
         fresh: list[Article] = []
         batch_keys: set[str] = set()
-        for article in articles:
-            lk = link_key(article.link) if article.link else None
+        for article, lk in zip(articles, link_keys, strict=True):
             if article.id in keys or (lk and lk in links) or article.id in batch_keys:
                 continue
             batch_keys.add(article.id)
@@ -393,6 +394,7 @@ class Store:
                        "last_ok_at = ?, last_status = 'ok', last_error = NULL, "
                        "consecutive_failures = 0, items = ? WHERE name = ?",
                        (etag, last_modified, stamp, stamp, stamp, items, feed))
+            due = ts(due_at) if due_at is not None else stamp
             for entry in new:
                 article = entry.article
                 lk = link_key(article.link) if article.link else article.id
@@ -402,19 +404,20 @@ class Store:
                     (feed, article.id, lk, article.link, article.title,
                      ts(article.published) if article.published else None, stamp,
                      1 if entry.posts else 0))
-                if cur.rowcount == 0:
+                if cur.rowcount == 0 or not entry.posts:
                     continue
                 article_id = cur.lastrowid
-                for post in entry.posts:
-                    cur = tx.execute(
-                        "INSERT INTO deliveries (article_id, account, platform, link_key, text, "
-                        "weighted_length, link, reply_text, media, created_at, due_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                        "ON CONFLICT (account, link_key) DO NOTHING",
-                        (article_id, post.account, str(post.platform), lk, post.text,
-                         post.weighted_length, post.link, post.reply_text,
-                         json.dumps(list(post.media)), stamp, ts(due_at or now)))
-                    queued += cur.rowcount
+                # executemany sums the rows inserted; a repeat of a queued delivery adds 0
+                cur = tx.executemany(
+                    "INSERT INTO deliveries (article_id, account, platform, link_key, text, "
+                    "weighted_length, link, reply_text, media, created_at, due_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (account, link_key) DO NOTHING",
+                    [(article_id, post.account, str(post.platform), lk, post.text,
+                      post.weighted_length, post.link, post.reply_text,
+                      json.dumps(list(post.media)) if post.media else "[]", stamp, due)
+                     for post in entry.posts])
+                queued += cur.rowcount
         return queued
 
     # -- outbox -----------------------------------------------------------------------------
