@@ -1,10 +1,12 @@
 """Score the pull-quote engine against the labelled articles and print the figures.
 
-Usage: python bench/quotes.py [SHARED_DIR] [--verbose] [--repeat N]
+Usage: python bench/quotes.py [SHARED_DIR] [--dir DIR] [--verbose] [--repeat N]
 
 SHARED_DIR defaults to ``../shared`` next to the repository (quotes-dev/*.json and
-examples/*.quotes.json are read from it). A found quote matches a labelled one when
-their word-bag F1 is at least 0.8 (one-to-one, best pairs first).
+examples/*.quotes.json are read from it). ``--dir DIR`` scores every ``*.json`` in DIR
+instead (same format as quotes-dev, e.g. tests/fixtures/quotes-heldout). A found quote
+matches a labelled one when their word-bag F1 is at least 0.8 (one-to-one, best pairs
+first).
 """
 
 from __future__ import annotations
@@ -62,6 +64,17 @@ def load(shared: Path) -> list[Labelled]:
         raw = src.read_text(encoding="utf-8")
         text = html_to_text(raw) if src.suffix == ".html" else raw
         out.append(Labelled(f"examples/{src.name}", text, d["quotes"], d.get("best", [])))
+    return out
+
+
+def load_dir(directory: Path) -> list[Labelled]:
+    """Every ``*.json`` labelled article in ``directory`` (the quotes-dev format)."""
+    out: list[Labelled] = []
+    for path in sorted(directory.glob("*.json")):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        out.append(
+            Labelled(f"{directory.name}/{path.name}", d["text"], d["quotes"], d.get("best", []))
+        )
     return out
 
 
@@ -205,12 +218,14 @@ def throughput(text: str, repeat: int, cold: bool = False) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("shared", nargs="?", type=Path, default=default_shared())
+    ap.add_argument("--dir", type=Path, help="score every *.json in this directory instead")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every miss")
     ap.add_argument("--repeat", type=int, default=500, help="runs for the speed figure")
     args = ap.parse_args(argv)
-    articles = load(args.shared)
+    source = args.dir if args.dir is not None else args.shared
+    articles = load_dir(args.dir) if args.dir is not None else load(args.shared)
     if not articles:
-        print(f"no labelled articles under {args.shared}", file=sys.stderr)
+        print(f"no labelled articles under {source}", file=sys.stderr)
         return 2
     r = evaluate(articles, args.verbose)
     seed = eight_hundred_words(articles)
@@ -220,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     for art in articles:
         analyse(art.text)
     corpus_speed = len(articles) / (time.perf_counter() - t0)
-    print(f"labelled articles        {r['articles']} ({args.shared})")
+    print(f"labelled articles        {r['articles']} ({source})")
     print(f"quotes found / labelled  {r['found']} / {r['labelled']} (matched {r['matched']})")
     print(f"quote precision          {r['precision']:.3f}")
     print(f"quote recall             {r['recall']:.3f}")
