@@ -55,7 +55,8 @@ def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
         score += 0.08
     if "!" in text:
         score += 0.03
-    digits = sum(1 for w in ws if any(ch.isdigit() for ch in w))
+    # a letters-only word holds no digit; the rest are checked character by character
+    digits = sum(1 for w in ws if not w.isalpha() and any(map(str.isdigit, w)))
     score -= min(0.3, 0.1 * digits)
     score -= min(0.2, 0.1 * sum(1 for w in low if w in PROCEDURAL_WORDS))
     if text.rstrip()[-1:] in ".!?,":
