@@ -124,3 +124,25 @@ def test_dry_run_touches_no_api_and_no_state(tmp_path: Path, feed_server, fake_x
     assert "would post" in done.stdout
     assert fake_x.calls == [] and fake_graph.calls == []
     assert not (tmp_path / "state" / "syndicator.db").exists()
+
+
+def test_an_article_that_fails_to_build_is_retried_not_lost(pipeline: Pipeline, feed_server,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    url = feed_server.set_items("/feed", [item(1, age=timedelta(hours=1)),
+                                          item(2, age=timedelta(hours=2))])
+    real = Pipeline.build_posts
+
+    def flaky(self, article, feed_config, *, site=None):
+        if article.title == "Story 1":
+            raise RuntimeError("a bug in composition")
+        return real(self, article, feed_config, site=site)
+
+    monkeypatch.setattr(Pipeline, "build_posts", flaky)
+    first = pipeline.poll(feed(url, backfill=2))
+    assert (first.status, first.queued) == ("ok", 2)  # story 2 is not held back
+    assert "1 article(s) could not be built" in (first.warning or "")
+    monkeypatch.setattr(Pipeline, "build_posts", real)
+    second = pipeline.poll(feed(url, backfill=2))  # no 304: the feed is read again
+    assert (second.status, second.new, second.queued) == ("ok", 1, 2)
+    assert [a.title for a, _ in second.posts] == ["Story 1"]

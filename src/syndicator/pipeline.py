@@ -126,17 +126,32 @@ class Pipeline:
         chosen = self._choose(feed, fresh, first_poll=first_poll, now=now)
         new: list[NewArticle] = []
         built: list[tuple[Article, list[Post]]] = []
+        broken = 0
         for article in fresh:
-            posts = self.build_posts(article, feed, site=parsed.title) \
-                if article.id in chosen else []
+            posts: list[Post] = []
+            if article.id in chosen:
+                try:
+                    posts = self.build_posts(article, feed, site=parsed.title)
+                except Exception:  # a bug on one article must not block the feed or lose it
+                    log.exception("feed %s: could not build the posts for %s; it stays new "
+                                  "and is tried again at the next poll", feed.name,
+                                  article.link or article.id)
+                    broken += 1
+                    continue
             new.append(NewArticle(article, posts))
             if posts:
                 built.append((article, posts))
+        # with an article left unrecorded, the next poll must fetch the feed in full again
         queued = self.store.save_poll(
-            feed.name, feed.url, etag=fetched.etag, last_modified=fetched.last_modified,
+            feed.name, feed.url, etag=None if broken else fetched.etag,
+            last_modified=None if broken else fetched.last_modified,
             items=len(parsed.articles), new=new, now=now)
+        warning = parsed.warning
+        if broken:
+            warning = "; ".join(filter(None, [warning, f"{broken} article(s) could not be "
+                                                       "built; retrying next poll"]))
         return PollResult(feed.name, "ok", items=len(parsed.articles), new=len(fresh),
-                          queued=queued, posts=built, warning=parsed.warning,
+                          queued=queued, posts=built, warning=warning,
                           moved_to=fetched.moved_to)
 
     @staticmethod
