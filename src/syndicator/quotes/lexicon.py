@@ -1209,3 +1209,74 @@ ORG_WORDS = ORG_WORDS | frozenset(
         "coast",
     ]
 )
+
+# -- grammatical gender of a person, for he/she resolution ------------------------------
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Honorifics and role words that say a person is a woman or a man (lower case, no dot).
+FEMALE_TITLES = _word_set(
+    "ms mrs miss dame lady madame mme mlle frau señora sra srta doña queen princess "
+    "spokeswoman chairwoman congresswoman councilwoman businesswoman sister actress "
+    "directrice présidente ministra directora secretaria presidenta alcaldesa concejala "
+    "präsidentin botschafterin sprecherin kanzlerin geschäftsführerin bürgermeisterin "
+    "leiterin ministerin chefin"
+)
+MALE_TITLES = _word_set(
+    "mr sir lord monsieur herr señor sr don king prince spokesman chairman congressman "
+    "councilman businessman brother father actor directeur ministro director secretario "
+    "alcalde concejal präsident botschafter sprecher kanzler geschäftsführer "
+    "bürgermeister leiter minister chef"
+)
+# Common given names (en, fr, de, es) whose gender is not in doubt.
+FEMALE_NAMES = _word_set(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa
+    margaret betty sandra ashley dorothy kimberly emily donna michelle carol amanda melissa
+    deborah stephanie rebecca laura sharon cynthia kathleen amy shirley angela helen anna
+    brenda pamela nicole emma samantha katherine christine debra rachel catherine carolyn
+    janet ruth maria heather diane virginia julie joyce victoria olivia kelly christina
+    lauren joan evelyn judith megan cheryl hannah martha jacqueline frances gloria
+    ann teresa kathryn sara janice alice madison doris abigail julia judy grace denise
+    amber marilyn beverly danielle theresa sophia marie diana brittany natalie isabella
+    charlotte rose alexis kayla fiona harriet joanna claire clare louise lucy sophie
+    chloe jane anne eleanor alison alicia priya anita aisha fatima amina ayesha mei
+    yuki ingrid astrid helga ursula sabine claudia petra monika katrin birgit
+    nathalie isabelle sylvie céline hélène valérie sandrine véronique camille
+    juliette margot léa chantal brigitte carmen lucía pilar dolores rosa elena ana
+    isabel beatriz cristina marta raquel silvia irene paula teresa lourdes gabriela
+    valentina daniela mariana sofía ximena angela giulia francesca chiara svetlana
+    olga irina natalia tatiana ekaterina marina agnieszka joanna katarzyna hilary
+    hillary nora emma ella mia zoe freya imogen rosie molly jenny jo kate katie
+    maggie meg nina tina vera wendy yvonne gillian tracey tracy sheila pauline jill
+    """
+)
+MALE_NAMES = _word_set(
+    """
+    james robert john michael william david richard joseph thomas charles christopher
+    daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian
+    george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan
+    stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick
+    raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter
+    kyle noah ethan jeremy walter christian keith roger terry austin sean gerald carl
+    harold dylan arthur lawrence jordan jesse bryan billy bruce gabriel joe logan albert
+    willie alan eugene russell vincent philip bobby johnny bradley roy ralph colin
+    graham neil nigel ian duncan hamish angus gordon derek owen tom tim ben sam dan
+    jim tony mike steve dave chris nick rob bob bill ted ray martin simon adrian
+    stuart stewart malcolm trevor barry clive geoffrey hugh oliver harry charlie
+    alfie archie freddie george vladimir dmitry sergei sergey ivan alexei mikhail
+    boris igor oleg viktor victor yuri andrei chidi ahmed mohammed muhammad ali omar
+    hassan tariq rajesh rahul arjun amit hiroshi kenji takashi wei jun
+    thomas markus michael stefan andreas klaus jürgen wolfgang dieter hans karl
+    günter uwe frank jörg matthias tobias lukas jonas felix maximilian florian
+    pierre jacques michel philippe alain bernard françois nicolas julien
+    olivier laurent christophe sébastien emmanuel patrice thierry didier gérard
+    antoine louis hugo mathieu luc yves rené
+    josé juan carlos luis javier miguel antonio manuel francisco pedro pablo jorge
+    alejandro fernando ricardo rafael sergio andrés diego alberto raúl enrique
+    giuseppe giovanni marco luca matteo alessandro lorenzo
+    """
+)

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from syndicator.quotes.lexicon import (
     CAP_STOPWORDS,
     DOC_ROLES,
+    FEMALE_NAMES,
+    FEMALE_TITLES,
+    MALE_NAMES,
+    MALE_TITLES,
     ORG_ROLES,
     PERSON_ROLES,
     PRONOUNS_SINGULAR,
@@ -63,6 +67,15 @@ _LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
 _AND = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
 _LEAD_PUNCT = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
 _LOCATIVE = re.compile(r"(?:sur|dans|on|in)[ \t]+")
+_PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
+                   "ella": "f", "sie": "f"}  # fmt: skip
+
+
+def _gender_words(words: list[str]) -> str | None:
+    """ "f" or "m" when honorifics or role words say so (and do not disagree)."""
+    f = any(w in FEMALE_TITLES for w in words)
+    m = any(w in MALE_TITLES for w in words)
+    return "f" if f and not m else "m" if m and not f else None
 
 
 @dataclass(slots=True)
@@ -111,6 +124,29 @@ class Attributor:
             if m.canonical in ents.person_evidence:
                 timeline.append((m.start, m.canonical))
         self.timeline = timeline
+        self._genders: dict[str, str | None] | None = None
+
+    def gender(self, name: str) -> str | None:
+        """ "f", "m" or None for a canonical name: from honorifics and gendered roles it
+        was written with ("Ms Patel", "spokeswoman X"), else from its given name."""
+        if self._genders is None:
+            votes: dict[str, set[str]] = {}
+            for m in self.mentions:
+                canon = m.canonical or m.name
+                if not canon or m.kind in ("role", "org", "noun") or not m.role:
+                    continue
+                words = [w.rstrip(".").casefold() for w in re.findall(r"[\w.-]+", m.role)]
+                g = _gender_words(words)
+                if g:
+                    votes.setdefault(canon, set()).add(g)
+            self._genders = {k: next(iter(v)) if len(v) == 1 else None for k, v in votes.items()}
+        if name in self._genders:
+            return self._genders[name]
+        first = name.split()[0].casefold() if name.split() else ""
+        f, m = first in FEMALE_NAMES, first in MALE_NAMES
+        g = "f" if f and not m else "m" if m and not f else None
+        self._genders[name] = g
+        return g
 
     # -- phrase parsing ---------------------------------------------------------------
     def mention_at(self, pos: int, limit: int) -> Mention | None:
@@ -188,7 +224,7 @@ class Attributor:
         if cand.kind == "pron":
             if cand.text not in PRONOUNS_SINGULAR:
                 return None, None
-            return self.last_person(pos), None
+            return self.last_person(pos, gender=_PRONOUN_GENDER.get(cand.text)), None
         if cand.kind == "indef":
             return cand.text, cand.text
         noun = cand.text
@@ -227,9 +263,13 @@ class Attributor:
     def in_quote(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.quote_spans)
 
-    def last_person(self, pos: int, weak: bool = False) -> str | None:
+    def last_person(self, pos: int, weak: bool = False, gender: str | None = None) -> str | None:
         i = bisect.bisect_left(self.timeline, (pos, ""))
         strong = self.timeline[i - 1] if i else None
+        if gender is not None and strong is not None:
+            found = self._agreeing(pos, i, gender)
+            if found is not None:
+                return found
         if not weak:
             return strong[1] if strong else None
         best = strong
@@ -244,6 +284,20 @@ class Attributor:
             if best is None or m.start > best[0]:
                 best = (m.start, canon)
         return best[1] if best else None
+
+    def _agreeing(self, pos: int, i: int, gender: str) -> str | None:
+        """The latest person before ``pos`` whose gender does not contradict the pronoun:
+        the timeline first, then any two-word person name mentioned before."""
+        for _, name in reversed(self.timeline[:i]):
+            if self.gender(name) != ("m" if gender == "f" else "f"):
+                return name
+        for m in reversed(self.mentions):
+            if m.start >= pos or m.in_quote or m.possessive or m.modifier:
+                continue
+            canon = m.canonical or m.name
+            if m.kind == "person" and self.gender(canon) == gender:
+                return canon
+        return None
 
     def last_kind(self, pos: int, kinds: tuple[str, ...]) -> str | None:
         best = None
