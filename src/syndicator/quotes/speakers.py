@@ -67,6 +67,8 @@ _LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
 _AND = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
 _LEAD_PUNCT = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
 _LOCATIVE = re.compile(r"(?:sur|dans|on|in)[ \t]+")
+# French inverted attribution: "…», a-t-il déclaré." / "…», a-t-elle estimé."
+_FR_INVERTED = re.compile(r"a-t-(il|elle)(?![\w-])")
 _PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
                    "ella": "f", "sie": "f"}  # fmt: skip
 
@@ -222,6 +224,8 @@ class Attributor:
                 return name, cand.mention.role
             return cand.text, None
         if cand.kind == "pron":
+            if not cand.text:  # a verb with no subject ("…», afirmó."): the last person
+                return self.last_person(pos, weak=True), None
             if cand.text not in PRONOUNS_SINGULAR:
                 return None, None
             return self.last_person(pos, gender=_PRONOUN_GENDER.get(cand.text)), None
@@ -266,7 +270,7 @@ class Attributor:
     def last_person(self, pos: int, weak: bool = False, gender: str | None = None) -> str | None:
         i = bisect.bisect_left(self.timeline, (pos, ""))
         strong = self.timeline[i - 1] if i else None
-        if gender is not None and strong is not None:
+        if gender is not None:
             found = self._agreeing(pos, i, gender)
             if found is not None:
                 return found
@@ -329,7 +333,19 @@ class Attributor:
         p = m.end()
         if p >= limit or text[p] in ".!?":
             return None
+        inv = _FR_INVERTED.match(text, p)
+        if inv and inv.end() <= limit:
+            return Cand("pron", inv.group(1), p, inv.end()), inv.end()
         vm = _VERB_FIRST.match(text, p)
+        if (
+            vm
+            and vm.end() <= limit
+            and not text[vm.end() : limit].strip(" \t\n.")
+            and vm.group(1)[:1].islower()
+            and not vm.group(1).startswith(("a ", "according"))
+        ):
+            # A verb with no subject at the end of the sentence (Spanish, Italian).
+            return Cand("pron", "", p, vm.end()), vm.end()
         if vm and vm.end() <= limit:
             q = vm.end()
             prep = _LOCATIVE.match(text, q)
