@@ -21,10 +21,11 @@ from syndicator.quotes.speakers import (
     sentence_start,
 )
 
-_TITLE_CUE_RE = re.compile(
-    r"(?:" + "|".join(re.escape(c) for c in TITLE_CUES) + r"|programm|dem titel|le titre)"
-    r"[\s,:]*$",
-    re.IGNORECASE,
+_TITLE_CUES = [*TITLE_CUES, "programm", "dem titel", "le titre"]
+# "(?:cue|...)[\s,:]*$" searched in the text before a quote, read backwards instead: one
+# anchored match on the reversed text, not an attempt at every position.
+_TITLE_CUE_REV = re.compile(
+    r"[\s,:]*(?:" + "|".join(re.escape(c[::-1]) for c in _TITLE_CUES) + r")", re.IGNORECASE
 )
 _SMALL = frozenset(
     [
@@ -58,6 +59,10 @@ _SMALL = frozenset(
         "auf",
         "dem",
     ]
+)
+_SAY_WORDS = ("dit", "dice", "sagt", "says", "said")
+_SAY_NAME_END = re.compile(
+    r"(?:\b(?:dit|dice|sagt|says|said)\s+(?:\w+\s+){0,2}[A-Z][\w-]+)\s*[,:]?$"
 )
 _EMBED_BEFORE = re.compile(
     r"(?:\b(?:a|an|the|his|her|their|its|our|of|to|as|by|de|la|le|les|un|une|una|el|los|der|die|das|ein|eine|zu)|[’'])\s*$",
@@ -106,8 +111,13 @@ _UPPER = re.compile(r"[A-ZÀ-Þ]")
 
 def _is_caps(para: str) -> bool:
     """An ALL-CAPS script (radio copy), where capitals say nothing about names."""
+    if len(para) < 20:
+        return False
+    lower = len(_LOWER.findall(para))
+    if lower > 0.15 * (len(para) - lower):
+        return False  # there cannot be enough capitals: the common case, decided early
     upper = len(_UPPER.findall(para))
-    return upper >= 20 and len(_LOWER.findall(para)) <= 0.15 * upper
+    return upper >= 20 and lower <= 0.15 * upper
 
 
 def _title_case(s: str) -> bool:
@@ -118,16 +128,10 @@ def _title_case(s: str) -> bool:
 
 def _is_headline(para: str) -> bool:
     p = para.strip()
-    return (
-        "\n" not in p
-        and len(p.split()) <= 14
-        and p[-1:] not in ".!?:…。！？"
-        and not p.endswith(("”", '"', "»"))
-    ) or (
-        len(p.split()) <= 14
-        and p[-1:] in "”\"'’»"
-        and p[-2:-1] not in ".!?,"
-        and not VERB_RE.search(p)
+    if len(p.split()) > 14:
+        return False
+    return ("\n" not in p and p[-1:] not in ".!?:…。！？" and not p.endswith(("”", '"', "»"))) or (
+        p[-1:] in "”\"'’»" and p[-2:-1] not in ".!?," and not VERB_RE.search(p)
     )
 
 
@@ -153,7 +157,8 @@ def analyse(text: str) -> QuoteReport:
 
     skip = [paras[i] for i, c in enumerate(caps) if c]
     mentions = find_mentions(text, skip, spans)
-    heads = [paras[i] for i, p in enumerate(para_texts) if _is_headline(p)]
+    headline = [_is_headline(p) for p in para_texts]
+    heads = [paras[i] for i, h in enumerate(headline) if h]
     ents = build_entities(text, mentions, heads)
     att = Attributor(text, ents, spans)
 
@@ -197,7 +202,7 @@ def analyse(text: str) -> QuoteReport:
     eligible: list[bool] = []
     for idx, q in enumerate(qs):
         body = q.text(text)
-        if not any(ch.isalpha() for ch in body):
+        if not any(map(str.isalpha, body)):
             continue
         pi = q.para
         ps = paras[pi][0]
@@ -231,16 +236,16 @@ def analyse(text: str) -> QuoteReport:
                 if cand is not None:
                     q.speaker, q.role = att.resolve(cand, cand.start)
                     q.attributed = True
-        if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi]):
+        if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):
             continue
         if q.speaker:
             att.add_speaker(q.start, q.speaker)
         score = score_text(body, kind, q.speaker)
         out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role))
-        eligible.append(not _is_headline(para_texts[pi]))
+        eligible.append(not headline[pi])
     lead = next((p for p, c in zip(para_texts, chrome, strict=True) if not c), "")
     central = prominence(text, {q.speaker for q in out if q.speaker}, lead)
-    cands = pick_candidates(out, eligible, central=central, length=len(text))
+    cands = pick_candidates(out, eligible, central=central, length=len(text), scored=True)
     best = cands[0] if cands else None
     return QuoteReport(tuple(out), best, tuple(cands))
 
@@ -259,19 +264,25 @@ def _kind(body: str, before: str) -> QuoteKind:
     b = before.rstrip()
     if first[0].islower():
         # "comme le dit Madame Boustani « ces … »": speech introduced by verb + name.
-        if re.search(r"(?:\b(?:dit|dice|sagt|says|said)\s+(?:\w+\s+){0,2}[A-Z][\w-]+)\s*[,:]?$", b):
+        if any(v in b for v in _SAY_WORDS) and _SAY_NAME_END.search(b):
             return QuoteKind.FULL
         return QuoteKind.PARTIAL
-    if b and _EMBED_BEFORE.search(b) and not b.endswith((":", ",")):
+    # ``b`` has no trailing space, so a match starts within the last five characters.
+    if b and _EMBED_BEFORE.search(b, max(0, len(b) - 6)) and not b.endswith((":", ",")):
         return QuoteKind.PARTIAL
     return QuoteKind.FULL
 
 
-def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, para: str) -> bool:
-    """Titles, names, scare quotes and headline claims are not anyone's speech."""
+def _not_speech(
+    text: str, q: _Q, body: str, before: str, speech_verb: bool, para: str, headline: bool
+) -> bool:
+    """Titles, names, scare quotes and headline claims are not anyone's speech.
+
+    ``headline`` is ``_is_headline(para)``.
+    """
     n = len(body.split()) + len(_CJK.findall(body)) // 2
     cue_ctx = text[max(0, q.start - 30) : q.start]
-    if _TITLE_CUE_RE.search(cue_ctx):
+    if _TITLE_CUE_REV.match(cue_ctx[::-1]):
         return True
     if n <= 8 and _title_case(body) and not q.attributed:
         return True
@@ -283,7 +294,7 @@ def _not_speech(text: str, q: _Q, body: str, before: str, speech_verb: bool, par
         return True
     if q.family == "S" and n < 5 and not q.attributed:
         return True
-    if _is_headline(para) and n <= 6 and not speech_verb:
+    if headline and n <= 6 and not speech_verb:
         return True
     # A short line that is nothing but a quoted title.
     return n <= 8 and not q.attributed and not para.replace(body, "").strip(" \t\n\"“”«»„'‘’")

@@ -25,11 +25,41 @@ from syndicator.quotes.lexicon import (
     TITLES,
 )
 
+
+def alternation(words: list[str]) -> str:
+    """``"|".join(map(re.escape, words))`` factored by common prefixes.
+
+    The regex engine tries a flat alternation word by word at every position; the
+    factored form tests one character per branch. At any position it tries the words
+    that fit there in the same order (longest first), so it matches exactly what the
+    flat form matches -- provided no word comes after a longer word it is a prefix of
+    (checked; otherwise the flat form is returned).
+    """
+    flat = "|".join(re.escape(w) for w in words)
+    for i, w in enumerate(words):
+        if any(v != w and w.startswith(v) for v in words[:i]):
+            return flat
+    trie: dict[str, dict] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        parts = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if "" in node:
+            parts.append("")  # the word ending here is tried after every longer one
+        if len(parts) == 1:
+            return parts[0]
+        return "(?:" + "|".join(parts) + ")"
+
+    return emit(trie) if words else flat
+
+
 _VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
 _CAP_PREPS = ("According to", "Selon", "Según", "Laut")
-VERB_RE = re.compile(
-    r"(?<![\w’'-])(?:" + "|".join(re.escape(v) for v in _VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])"
-)
+VERB_RE = re.compile(r"(?<![\w’'-])(?:" + alternation(_VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])")
 ADV_ALT = "|".join(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(
     [

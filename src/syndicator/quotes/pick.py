@@ -101,11 +101,13 @@ def _story_weight(q: Quote, central: dict[str, float], length: int) -> float:
 
 
 def candidates(quotes: list[Quote], eligible: list[bool], *,
-               central: dict[str, float] | None = None, length: int = 0) -> list[Quote]:
+               central: dict[str, float] | None = None, length: int = 0,
+               scored: bool = False) -> list[Quote]:
     """Postable lines, best first: whole quotes and sentence runs cut from long ones.
 
     Ranking adds ``_story_weight`` to each line's own score; the exposed ``score`` stays
-    the line's own quality (the threshold applies to it, not to the bonus).
+    the line's own quality (the threshold applies to it, not to the bonus). ``scored``
+    says each quote's ``score`` already is ``score_text(q.text, q.kind, q.speaker)``.
     """
     central = central or {}
     pool: list[tuple[float, int, Quote]] = []
@@ -113,9 +115,9 @@ def candidates(quotes: list[Quote], eligible: list[bool], *,
         if not ok or q.speaker is None:
             continue
         bonus = _story_weight(q, central, length)
-        whole = score_text(q.text, q.kind, q.speaker)
+        whole = q.score if scored else score_text(q.text, q.kind, q.speaker)
         if whole >= THRESHOLD:
-            pool.append((whole + 0.02 + bonus, idx, replace(q, score=whole)))
+            pool.append((whole + 0.02 + bonus, idx, q if scored else replace(q, score=whole)))
         if q.kind is QuoteKind.PARTIAL:
             continue
         for s, e in sentence_runs(q.text):
