@@ -111,13 +111,8 @@ _UPPER = re.compile(r"[A-ZÀ-Þ]")
 
 def _is_caps(para: str) -> bool:
     """An ALL-CAPS script (radio copy), where capitals say nothing about names."""
-    if len(para) < 20:
-        return False
-    lower = len(_LOWER.findall(para))
-    if lower > 0.15 * (len(para) - lower):
-        return False  # there cannot be enough capitals: the common case, decided early
     upper = len(_UPPER.findall(para))
-    return upper >= 20 and lower <= 0.15 * upper
+    return upper >= 20 and len(_LOWER.findall(para)) <= 0.15 * upper
 
 
 def _title_case(s: str) -> bool:

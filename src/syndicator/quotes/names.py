@@ -60,7 +60,7 @@ def alternation(words: list[str]) -> str:
 _VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
 _CAP_PREPS = ("According to", "Selon", "Según", "Laut")
 VERB_RE = re.compile(r"(?<![\w’'-])(?:" + alternation(_VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])")
-ADV_ALT = "|".join(sorted(ADVERBS, key=len, reverse=True))
+ADV_ALT = alternation(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(
     [
         "comments",
@@ -90,7 +90,7 @@ _SUBJ_VERB = re.compile(
     r"[ \t\n]*(?:,[^,\n]{1,80},[ \t\n]*)?(?:(?:has|have|had|was|is|then|"
     + ADV_ALT
     + r")[ \t\n]+){0,2}"
-    r"(?:" + "|".join(re.escape(v) for v in _VERBS if v not in _NOUN_LIKE) + r")(?![\w’'-])"
+    r"(?:" + alternation([v for v in _VERBS if v not in _NOUN_LIKE]) + r")(?![\w’'-])"
 )
 _GERMAN_ARTICLE = re.compile(
     r"(?:^|[\s(])(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines)\s+(?:[a-zäöüß]+\s+){0,2}$"
