@@ -18,7 +18,7 @@ from syndicator.quotes.speakers import (
     Attributor,
     Cand,
     caps_speaker,
-    sentence_start,
+    sentence_starts,
 )
 
 _TITLE_CUES = [*TITLE_CUES, "programm", "dem titel", "le titre"]
@@ -107,6 +107,7 @@ class _Q:
 _LOWER = re.compile(r"[a-zß-ÿ]")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _UPPER = re.compile(r"[A-ZÀ-Þ]")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 
 def _is_caps(para: str) -> bool:
@@ -116,7 +117,7 @@ def _is_caps(para: str) -> bool:
 
 
 def _title_case(s: str) -> bool:
-    ws = re.findall(r"[^\W\d_][\w’'-]*", s)
+    ws = _LETTER_WORD.findall(s)
     content = [w for w in ws if w.casefold() not in _SMALL]
     return bool(content) and all(w[0].isupper() for w in content)
 
@@ -160,6 +161,16 @@ def analyse(text: str) -> QuoteReport:
     def para_of(pos: int) -> int:
         return max(0, bisect.bisect_right(para_starts, pos) - 1)
 
+    starts_in: dict[int, list[int]] = {}
+
+    def sentence_start(pi: int, pos: int) -> int:
+        """Start of the sentence holding ``pos`` in paragraph ``pi`` (breaks found once)."""
+        starts = starts_in.get(pi)
+        if starts is None:
+            starts = starts_in[pi] = sentence_starts(text, *paras[pi])
+        k = bisect.bisect_left(starts, pos)
+        return starts[k - 1] if k else paras[pi][0]
+
     # 1. Drop quotes in chrome; join quotes interrupted by their attribution.
     qs = [q for q in qs if not chrome[q.para]]
     joined: list[_Q] = []
@@ -202,7 +213,7 @@ def analyse(text: str) -> QuoteReport:
         pi = q.para
         ps = paras[pi][0]
         s_start = max(
-            sentence_start(text, ps, q.start),
+            sentence_start(pi, q.start),
             qs[idx - 1].end if idx and qs[idx - 1].last_para == pi else ps,
         )
         before_txt = text[s_start : q.start]
@@ -275,7 +286,7 @@ def _not_speech(
 
     ``headline`` is ``_is_headline(para)``.
     """
-    n = len(body.split()) + len(_CJK.findall(body)) // 2
+    n = len(body.split()) + (0 if body.isascii() else len(_CJK.findall(body)) // 2)
     cue_ctx = text[max(0, q.start - 30) : q.start]
     if _TITLE_CUE_REV.match(cue_ctx[::-1]):
         return True

@@ -473,6 +473,7 @@ def parse_name(text: str, start: int, end: int) -> list[Mention]:
 
 
 _GERMAN_KINDS = frozenset(("unknown", "person", "org"))
+_GAP_SPACE = " \t\n"
 
 
 def find_mentions(
@@ -505,7 +506,12 @@ def find_mentions(
     for a, b in pairwise(mentions):
         if a.possessive or b.kind == "role":
             continue
-        g = _LOWER_ROLE_GAP.match(text, a.end, b.start)
+        # the gap starts and ends with white space, or is no role phrase (cheap test first)
+        g = (
+            _LOWER_ROLE_GAP.match(text, a.end, b.start)
+            if text[a.end : a.end + 1] in _GAP_SPACE and text[b.start - 1 : b.start] in _GAP_SPACE
+            else None
+        )
         if g and any(w.strip(",").casefold() in PERSON_ROLES for w in g.group(1).split()):
             a.modifier = True
             b.evidence = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import filterfalse
 
 from syndicator.models import Quote, QuoteKind
 from syndicator.quotes.lexicon import (
@@ -48,7 +49,7 @@ def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
         score -= 0.15
     if text.rstrip().endswith(("...", "…")):
         score -= 0.35
-    low = [w.casefold() for w in ws]
+    low = list(map(str.casefold, ws))
     vivid = sum(map(VIVID_WORDS.__contains__, low))
     score += min(0.24, 0.08 * vivid)
     if not FIRST_PERSON.isdisjoint(low):
@@ -56,7 +57,7 @@ def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
     if "!" in text:
         score += 0.03
     # a letters-only word holds no digit; the rest are checked character by character
-    digits = sum(1 for w in ws if not w.isalpha() and any(map(str.isdigit, w)))
+    digits = sum(1 for w in filterfalse(str.isalpha, ws) if any(map(str.isdigit, w)))
     score -= min(0.3, 0.1 * digits)
     score -= min(0.2, 0.1 * sum(map(PROCEDURAL_WORDS.__contains__, low)))
     if text.rstrip()[-1:] in ".!?,":
@@ -87,9 +88,12 @@ def prominence(text: str, speakers: set[str], lead: str) -> dict[str, float]:
     """How central each speaker is to the story, 0..1: news writing names its main actor
     in the lead and keeps coming back to them (inverted pyramid)."""
     counts = {}
+    seen: dict[str, tuple[int, bool]] = {}
     for speaker in speakers:
         key = speaker.split()[-1] if speaker.split() else speaker
-        counts[speaker] = (text.count(key), key in lead)
+        if key not in seen:
+            seen[key] = (text.count(key), key in lead)
+        counts[speaker] = seen[key]
     most = max((c for c, _ in counts.values()), default=0) or 1
     return {s: 0.6 * (1.0 if in_lead else 0.0) + 0.4 * min(1.0, c / most)
             for s, (c, in_lead) in counts.items()}

@@ -497,19 +497,33 @@ class Attributor:
         return None
 
 
-def _last_sentence_start(text: str, a: int, b: int) -> int:
-    s = a
-    for m in re.finditer(r"[.!?][”\"’']?[ \t\n]+(?=[A-Z“\"«‘])", text[a:b]):
+_SENT_BREAK = re.compile(r"[.!?][”\"’']?[ \t\n]+(?=[A-Z“\"«‘])")
+_ABBREV_END = re.compile(
+    r"(?:[A-Z]|Lt|Col|Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Capt|Sgt|Spc|Pvt|St|U\.S|U\.N|Jr|Sr|Prof|No)"
+)
+
+
+def sentence_starts(text: str, a: int, b: int) -> list[int]:
+    """Offsets in ``text[a:b]`` where a sentence starts after a break (not ``a`` itself).
+
+    A start found in a longer span is also found in a shorter one that contains the
+    next sentence's first character, so ``sentence_starts(text, a, end)`` answers every
+    ``_last_sentence_start(text, a, b)`` with ``b <= end``: the last start before ``b``.
+    """
+    out = []
+    for m in _SENT_BREAK.finditer(text[a:b]):
         prev = (
             text[a : a + m.start()].rsplit(None, 1)[-1] if text[a : a + m.start()].strip() else ""
         )
-        if re.fullmatch(
-            r"(?:[A-Z]|Lt|Col|Gen|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Capt|Sgt|Spc|Pvt|St|U\.S|U\.N|Jr|Sr|Prof|No)",
-            prev,
-        ):
+        if _ABBREV_END.fullmatch(prev):
             continue
-        s = a + m.end()
-    return s
+        out.append(a + m.end())
+    return out
+
+
+def _last_sentence_start(text: str, a: int, b: int) -> int:
+    starts = sentence_starts(text, a, b)
+    return starts[-1] if starts else a
 
 
 def sentence_start(text: str, para_start: int, pos: int) -> int:
