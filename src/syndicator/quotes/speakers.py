@@ -80,6 +80,9 @@ def _gender_words(words: list[str]) -> str | None:
     return "f" if f and not m else "m" if m and not f else None
 
 
+_UNSET = object()
+
+
 @dataclass(slots=True)
 class Cand:
     """A phrase that may name the speaker."""
@@ -127,6 +130,7 @@ class Attributor:
                 timeline.append((m.start, m.canonical))
         self.timeline = timeline
         self._genders: dict[str, str | None] | None = None
+        self._author: object = _UNSET
 
     def gender(self, name: str) -> str | None:
         """ "f", "m" or None for a canonical name: from honorifics and gendered roles it
@@ -277,9 +281,10 @@ class Attributor:
         if not weak:
             return strong[1] if strong else None
         best = strong
-        for m in self.mentions:
-            if m.start >= pos:
-                break
+        # the latest fitting mention before ``pos``, unless the timeline has a later one
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
+            m = mentions[k]
             if m.in_quote or m.possessive or m.modifier or m.kind not in ("person", "unknown"):
                 continue
             canon = m.canonical or m.name
@@ -287,6 +292,7 @@ class Attributor:
                 continue
             if best is None or m.start > best[0]:
                 best = (m.start, canon)
+            break
         return best[1] if best else None
 
     def _agreeing(self, pos: int, i: int, gender: str) -> str | None:
@@ -295,8 +301,10 @@ class Attributor:
         for _, name in reversed(self.timeline[:i]):
             if self.gender(name) != ("m" if gender == "f" else "f"):
                 return name
-        for m in reversed(self.mentions):
-            if m.start >= pos or m.in_quote or m.possessive or m.modifier:
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
+            m = mentions[k]
+            if m.in_quote or m.possessive or m.modifier:
                 continue
             canon = m.canonical or m.name
             if m.kind == "person" and self.gender(canon) == gender:
@@ -304,21 +312,24 @@ class Attributor:
         return None
 
     def last_kind(self, pos: int, kinds: tuple[str, ...]) -> str | None:
-        best = None
-        for m in self.mentions:
-            if m.start >= pos:
-                break
+        mentions = self.mentions
+        for k in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
+            m = mentions[k]
             if m.in_quote or m.possessive or m.modifier or m.kind not in kinds:
                 continue
-            best = m.canonical or m.name
-        return best
+            return m.canonical or m.name
+        return None
 
     def document_author(self, pos: int) -> str | None:
-        for m in _DOC_AUTHOR.finditer(self.text):
-            c = self.np_at(m.end(), m.end() + 120)
-            if c is not None and c.kind == "name":
-                return self.resolve(c, m.end())[0]
-        return None
+        """The named author of the first letter/statement in the text (whatever ``pos``)."""
+        if self._author is _UNSET:
+            self._author = None
+            for m in _DOC_AUTHOR.finditer(self.text):
+                c = self.np_at(m.end(), m.end() + 120)
+                if c is not None and c.kind == "name":
+                    self._author = self.resolve(c, m.end())[0]
+                    break
+        return self._author  # type: ignore[return-value]
 
     def add_speaker(self, pos: int, name: str) -> None:
         """A resolved speaker is the freshest referent for a following pronoun."""
@@ -512,10 +523,14 @@ def sentence_starts(text: str, a: int, b: int) -> list[int]:
     """
     out = []
     for m in _SENT_BREAK.finditer(text[a:b]):
-        prev = (
-            text[a : a + m.start()].rsplit(None, 1)[-1] if text[a : a + m.start()].strip() else ""
-        )
-        if _ABBREV_END.fullmatch(prev):
+        # the word before the break: text[a : a + m.start()].rsplit(None, 1)[-1], or ""
+        k = a + m.start()
+        while k > a and text[k - 1].isspace():
+            k -= 1
+        i = k
+        while i > a and not text[i - 1].isspace():
+            i -= 1
+        if _ABBREV_END.fullmatch(text, i, k):
             continue
         out.append(a + m.end())
     return out
