@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
@@ -113,7 +115,11 @@ _LETTER_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 def _is_caps(para: str) -> bool:
     """An ALL-CAPS script (radio copy), where capitals say nothing about names."""
     upper = len(_UPPER.findall(para))
-    return upper >= 20 and len(_LOWER.findall(para)) <= 0.15 * upper
+    if upper < 20:
+        return False
+    # at most 15% lower-case letters: stop counting at the first one too many
+    too_many = math.floor(0.15 * upper)
+    return next(islice(_LOWER.finditer(para), too_many, None), None) is None
 
 
 def _title_case(s: str) -> bool:
@@ -124,8 +130,8 @@ def _title_case(s: str) -> bool:
 
 def _is_headline(para: str) -> bool:
     p = para.strip()
-    if len(p.split()) > 14:
-        return False
+    if len(p.split(None, 14)) > 14:
+        return False  # more than 14 words (split no further than needed to know)
     return ("\n" not in p and p[-1:] not in ".!?:…。！？" and not p.endswith(("”", '"', "»"))) or (
         p[-1:] in "”\"'’»" and p[-2:-1] not in ".!?," and not VERB_RE.search(p)
     )

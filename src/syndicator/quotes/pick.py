@@ -33,9 +33,11 @@ def words(text: str) -> list[str]:
 
 def score_text(text: str, kind: QuoteKind, speaker: str | None) -> float:
     """0..1: how well this line stands alone as a social post."""
+    if speaker is None:
+        return 0.0
     ws = words(text)
     n = len(ws)
-    if speaker is None or n < MIN_WORDS or n > MAX_WORDS:
+    if n < MIN_WORDS or n > MAX_WORDS:
         return 0.0
     score = 0.55
     if 12 <= n <= 36:
