@@ -479,6 +479,7 @@ def parse_name(text: str, start: int, end: int) -> list[Mention]:
 
 _GERMAN_KINDS = frozenset(("unknown", "person", "org"))
 _GAP_SPACE = " \t\n"
+_NOT_IN_GAP = re.compile(r"[^\w’'\- \t\n,]")
 
 
 def find_mentions(
@@ -511,10 +512,13 @@ def find_mentions(
     for a, b in pairwise(mentions):
         if a.possessive or b.kind == "role":
             continue
-        # the gap starts and ends with white space, or is no role phrase (cheap test first)
+        # A role phrase fills the whole gap: it starts and ends with white space and
+        # holds nothing but words, spaces and a comma (cheap tests first).
         g = (
             _LOWER_ROLE_GAP.match(text, a.end, b.start)
-            if text[a.end : a.end + 1] in _GAP_SPACE and text[b.start - 1 : b.start] in _GAP_SPACE
+            if text[a.end : a.end + 1] in _GAP_SPACE
+            and text[b.start - 1 : b.start] in _GAP_SPACE
+            and _NOT_IN_GAP.search(text, a.end, b.start) is None
             else None
         )
         if g and any(w.strip(",").casefold() in PERSON_ROLES for w in g.group(1).split()):
