@@ -26,14 +26,15 @@ from syndicator.quotes.lexicon import (
 )
 
 
-def alternation(words: list[str]) -> str:
+def alternation(words: list[str], flags: int = 0) -> str:
     """``"|".join(map(re.escape, words))`` factored by common prefixes.
 
     The regex engine tries a flat alternation word by word at every position; the
     factored form tests one character per branch. At any position it tries the words
     that fit there in the same order (longest first), so it matches exactly what the
     flat form matches -- provided no word comes after a longer word it is a prefix of
-    (checked; otherwise the flat form is returned).
+    (checked; otherwise the flat form is returned). With ``re.IGNORECASE`` in ``flags``
+    the branches of one node must also differ case-insensitively (checked too).
     """
     flat = "|".join(re.escape(w) for w in words)
     for i, w in enumerate(words):
@@ -45,6 +46,17 @@ def alternation(words: list[str]) -> str:
         for ch in w:
             node = node.setdefault(ch, {})
         node[""] = {}
+
+    def distinct(node: dict[str, dict]) -> bool:
+        keys = [k for k in node if k]
+        if flags & re.IGNORECASE and any(
+            re.fullmatch(re.escape(a), b, flags) for i, a in enumerate(keys) for b in keys[i + 1 :]
+        ):
+            return False
+        return all(distinct(node[k]) for k in keys)
+
+    if not distinct(trie):
+        return flat
 
     def emit(node: dict[str, dict]) -> str:
         parts = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
@@ -229,7 +241,7 @@ _ABBREV = frozenset(
     ]
 )
 _ALL_ROLES = PERSON_ROLES | PUBLICATION_ROLES | ORG_ROLES | DOC_ROLES
-_ROLE_NOUNS = "|".join(sorted((re.escape(r) for r in _ALL_ROLES), key=len, reverse=True))
+_ROLE_NOUNS = alternation(sorted(_ALL_ROLES, key=len, reverse=True), re.IGNORECASE)
 # Each pattern below opens with a look-ahead at its possible first letters: the same
 # matches, but most positions are rejected by one character test instead of trying
 # every alternative (case-insensitively) there.
@@ -242,7 +254,7 @@ ROLE_NP = re.compile(
 )
 INDEF_NP = re.compile(
     r"(?=[au])(?P<det>an?|un|une|un[ao])\s+(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
-    + "|".join(sorted((re.escape(r) for r in PERSON_ROLES), key=len, reverse=True))
+    + alternation(sorted(PERSON_ROLES, key=len, reverse=True), re.IGNORECASE)
     + r")\b",
     re.IGNORECASE,
 )
