@@ -12,7 +12,7 @@ from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
 from syndicator.quotes.lexicon import TITLE_CUES
 from syndicator.quotes.marks import _MARK_RE, find_quotes, paragraphs
-from syndicator.quotes.names import build_entities, find_mentions
+from syndicator.quotes.names import alternation, build_entities, find_mentions
 from syndicator.quotes.pick import candidates as pick_candidates
 from syndicator.quotes.pick import prominence, score_text
 from syndicator.quotes.speakers import (
@@ -27,7 +27,10 @@ _TITLE_CUES = [*TITLE_CUES, "programm", "dem titel", "le titre"]
 # "(?:cue|...)[\s,:]*$" searched in the text before a quote, read backwards instead: one
 # anchored match on the reversed text, not an attempt at every position.
 _TITLE_CUE_REV = re.compile(
-    r"[\s,:]*(?:" + "|".join(re.escape(c[::-1]) for c in _TITLE_CUES) + r")", re.IGNORECASE
+    r"[\s,:]*(?:"
+    + alternation(sorted((c[::-1] for c in _TITLE_CUES), key=len, reverse=True), re.IGNORECASE)
+    + r")",
+    re.IGNORECASE,
 )
 _SMALL = frozenset(
     [

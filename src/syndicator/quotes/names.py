@@ -197,7 +197,7 @@ UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 _TOK = rf"[{UPPER}][\w’'.\-]*"
 _ORD = r"\d+(?:st|nd|rd|th)\b"
 _SEP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
-_CONN = "|".join(sorted(CONNECTORS, key=len, reverse=True))
+_CONN = alternation(sorted(CONNECTORS, key=len, reverse=True))
 NAME_SEQ = re.compile(rf"{_TOK}(?:{_SEP}(?:(?:{_CONN}){_SEP})?(?:{_TOK}|{_ORD}))*")
 _ACRONYM = re.compile(rf"[{UPPER}](?:\.?[{UPPER}&])+\.?")
 _ABBREV = frozenset(
