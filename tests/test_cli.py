@@ -120,3 +120,4 @@ def test_status_on_a_fresh_state(tmp_path: Path) -> None:
     assert report["feeds"][0]["result"] == "never polled"
     assert [a["state"] for a in report["accounts"]] == ["ok", "ok"]
     assert report["outbox"] == {}
+    assert not (tmp_path / "state.db").exists()  # status reads; it never creates state

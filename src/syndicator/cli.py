@@ -86,7 +86,8 @@ def _store(ctx: click.Context) -> tuple[LoadedConfig, Store]:
     from syndicator.store import Store
 
     loaded = _load(ctx)
-    store = Store(loaded.config.state)
+    # nothing has run yet: read an empty state rather than create the file here
+    store = Store(loaded.config.state) if loaded.config.state.exists() else Store(":scratch:")
     ctx.call_on_close(store.close)
     return loaded, store
 
