@@ -157,3 +157,31 @@ def test_scratch_copy_sees_real_state_but_never_writes_it(tmp_path: Path) -> Non
     again = Store(tmp_path / "s.db")
     assert again.counts() == {"queued": 1}
     again.close()
+
+
+def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner(store: Store) -> None:
+    """A slow worker's lease expires; another process recovers the delivery and
+    reconciles it. The slow worker's late "not found: send again" must not requeue a
+    delivery the other worker now owns (both would then send it)."""
+    save(store, NewArticle(article(1), [post()]))
+    d = store.claim_due("slow", T0, accounts=["x"])[0]
+    store.finish(d.id, status="unknown", now=T0, outcome="ambiguous", due_at=T0,
+                 worker="slow")
+    [mine] = store.claim_unknown("slow", T0 + timedelta(seconds=30), accounts=["x"],
+                                 settle=timedelta(seconds=20))
+    later = T0 + timedelta(minutes=6)  # "slow" is still looking; its lease has run out
+    assert store.recover_interrupted(later, is_dead=lambda owner: False) == 1
+    [theirs] = store.claim_unknown("fast", later + timedelta(seconds=30), accounts=["x"],
+                                   settle=timedelta(seconds=20))
+    assert not store.finish(d.id, status="queued", now=later, outcome="not_found",
+                            count_attempt=False, worker="slow")
+    assert store.claim_due("slow", later + timedelta(minutes=1), accounts=["x"]) == []
+    assert store.delivery(d.id).status == "reconciling"  # type: ignore[union-attr]
+    # a post that exists is always recorded, whoever holds the lease
+    assert store.finish(d.id, status="sent", now=later, outcome="reconciled",
+                        remote_id="123", worker="slow")
+    assert store.delivery(d.id).status == "sent"  # type: ignore[union-attr]
+    assert not store.finish(d.id, status="queued", now=later, outcome="not_found",
+                            worker="fast")
+    assert store.delivery(d.id).status == "sent"  # type: ignore[union-attr]
+    assert mine.id == theirs.id == d.id

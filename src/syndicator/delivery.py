@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from syndicator.logs import log_context
 from syndicator.pacing import Pacing, blocked, local_day_start, local_month_start, post_cost
@@ -165,7 +165,7 @@ class Outbox:
         d, name = delivery, delivery.account
         match outcome:
             case Published(remote_id=remote_id, url=url):
-                self.store.finish(d.id, status="sent", now=now, outcome="published",
+                self._finish(d, status="sent", now=now, outcome="published",
                                   remote_id=remote_id, remote_url=url, cost=self._cost(d))
                 log.info("account %s: posted %s (%s)", name, d.article_link, url or remote_id)
                 return PublishResult(d, "sent", url or remote_id)
@@ -179,12 +179,12 @@ class Outbox:
                     note = f"{reason}; the earlier post was not found"
                 else:  # never a resend: only the id is missing
                     note = f"{reason}; could not look for the earlier post ({found.reason})"
-                self.store.finish(d.id, status="sent", now=now, outcome="duplicate",
+                self._finish(d, status="sent", now=now, outcome="duplicate",
                                   error=note, remote_id=remote_id, remote_url=url)
                 log.warning("account %s: %s for %s; not resending", name, reason, d.article_link)
                 return PublishResult(d, "sent", f"duplicate: {reason}")
             case RateLimited(retry_at=retry_at, reason=reason):
-                self.store.finish(d.id, status="waiting", now=now, outcome="rate_limited",
+                self._finish(d, status="waiting", now=now, outcome="rate_limited",
                                   error=reason, due_at=retry_at, count_attempt=False)
                 self.store.pause_account(name, until=retry_at, reason=f"rate limited: {reason}")
                 log.warning("account %s: rate limited until %s", name, f"{retry_at:%H:%M:%SZ}")
@@ -192,19 +192,19 @@ class Outbox:
             case Transient(reason=reason):
                 due = self.retry.next_attempt(d.attempts, now, self.rng)
                 status = "waiting" if due else "failed"
-                self.store.finish(d.id, status=status, now=now, outcome="transient",
+                self._finish(d, status=status, now=now, outcome="transient",
                                   error=reason, due_at=due)
                 log.warning("account %s: %s; %s", name, reason,
                             f"retry at {due:%H:%M:%SZ}" if due else "giving up")
                 return PublishResult(d, status, reason)
             case Ambiguous(reason=reason):
-                self.store.finish(d.id, status="unknown", now=now, outcome="ambiguous",
+                self._finish(d, status="unknown", now=now, outcome="ambiguous",
                                   error=reason, due_at=now)
                 log.warning("account %s: %s; will check the account before any resend",
                             name, reason)
                 return PublishResult(d, "unknown", reason)
             case AuthFailed(reason=reason):
-                self.store.finish(d.id, status="queued", now=now, outcome="auth_failed",
+                self._finish(d, status="queued", now=now, outcome="auth_failed",
                                   error=reason, count_attempt=False)
                 self.store.pause_account(name, until=None, reason=reason,
                                          fingerprint=self.accounts[name].fingerprint
@@ -212,7 +212,7 @@ class Outbox:
                 log.error("account %s paused: %s", name, reason)
                 return PublishResult(d, "queued", f"account paused: {reason}")
             case Rejected(reason=reason, pause_until=pause_until):
-                self.store.finish(d.id, status="failed", now=now, outcome="rejected",
+                self._finish(d, status="failed", now=now, outcome="rejected",
                                   error=reason)
                 if pause_until is not None:
                     self.store.pause_account(name, until=pause_until, reason=reason)
@@ -220,6 +220,13 @@ class Outbox:
                           reason)
                 return PublishResult(d, "failed", reason)
         raise TypeError(f"unknown publish outcome {outcome!r}")  # a programmer error
+
+    def _finish(self, d: Delivery, **outcome: Any) -> None:
+        """``store.finish`` under our lease; a lost lease means another worker owns it now."""
+        if not self.store.finish(d.id, worker=self.worker, **outcome):
+            log.warning("account %s: delivery %d: our lease ran out before the outcome (%s) "
+                        "could be recorded; another worker has taken it over",
+                        d.account, d.id, outcome.get("outcome"))
 
     def _cost(self, delivery: Delivery) -> float:
         setup = self.accounts.get(delivery.account)
@@ -246,7 +253,7 @@ class Outbox:
         found = publisher.find(_posted_url(d), self._since(d), d.text)
         now = self.clock()
         if isinstance(found, Found):
-            self.store.finish(d.id, status="sent", now=now, outcome="reconciled",
+            self._finish(d, status="sent", now=now, outcome="reconciled",
                               remote_id=found.remote_id, remote_url=found.url,
                               cost=self._cost(d))
             log.info("account %s: found %s already posted (%s)", name, d.article_link,
@@ -254,14 +261,14 @@ class Outbox:
             return PublishResult(d, "sent", f"found already posted: "
                                             f"{found.url or found.remote_id}")
         if isinstance(found, NotFound):
-            self.store.finish(d.id, status="queued", now=now, outcome="not_found",
+            self._finish(d, status="queued", now=now, outcome="not_found",
                               error="not on the account; will send again",
                               count_attempt=False)
             log.info("account %s: %s is not on the account; resending", name, d.article_link)
             return PublishResult(d, "queued", "not found on the account; resend")
         retry_at = found.retry_at if isinstance(found, RateLimited) \
             else now + timedelta(minutes=2)
-        self.store.finish(d.id, status="unknown", now=now, outcome="check_failed",
+        self._finish(d, status="unknown", now=now, outcome="check_failed",
                           error=f"could not check the account: {found.reason}",
                           due_at=retry_at)
         if isinstance(found, AuthFailed):

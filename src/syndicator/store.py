@@ -473,9 +473,22 @@ class Store:
     def finish(self, delivery_id: int, *, status: str, now: datetime, outcome: str,
                error: str | None = None, remote_id: str | None = None,
                remote_url: str | None = None, due_at: datetime | None = None,
-               count_attempt: bool = True, cost: float = 0.0) -> None:
-        """Record the outcome of the open attempt and move the delivery to ``status``."""
+               count_attempt: bool = True, cost: float = 0.0,
+               worker: str | None = None) -> bool:
+        """Record the outcome of the open attempt and move the delivery to ``status``.
+
+        With ``worker``, only while that worker still holds the lease: once its lease ran
+        out, another process may have recovered the delivery and be reconciling or sending
+        it, and a stale "not found, send again" or "unknown" must not overwrite that. A
+        ``sent`` outcome is always recorded: the post exists, and saying so prevents a
+        resend. Returns False when the outcome was dropped.
+        """
         with self._tx() as tx:
+            if worker is not None and status != "sent" and tx.execute(
+                    "SELECT 1 FROM deliveries WHERE id = ? AND lease_owner = ? "
+                    "AND status IN ('sending', 'reconciling')",
+                    (delivery_id, worker)).fetchone() is None:
+                return False
             tx.execute(
                 "UPDATE deliveries SET status = ?, lease_owner = NULL, lease_until = NULL, "
                 "last_error = ?, remote_id = COALESCE(?, remote_id), "
@@ -504,6 +517,7 @@ class Store:
                 self._touch_account(tx, account)
                 tx.execute("UPDATE accounts SET last_post_at = ? WHERE name = ?",
                            (ts(now), account))
+        return True
 
     def recover_interrupted(self, now: datetime, *, is_dead: Callable[[str], bool]) -> int:
         """Deliveries left in ``sending``/``reconciling`` by a dead worker become ``unknown``.
