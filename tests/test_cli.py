@@ -121,3 +121,15 @@ def test_status_on_a_fresh_state(tmp_path: Path) -> None:
     assert [a["state"] for a in report["accounts"]] == ["ok", "ok"]
     assert report["outbox"] == {}
     assert not (tmp_path / "state.db").exists()  # status reads; it never creates state
+
+
+def test_check_reports_a_broken_template_before_any_network(tmp_path: Path) -> None:
+    """`now` and `run` refuse this config: `check` must not call it ok."""
+    config = tmp_path / "s.yaml"
+    config.write_text(BUNDLED.read_text().replace("../var/syndicator.db", "state.db")
+                      .replace("sample-feed.xml", str(REPO / "config" / "sample-feed.xml"))
+                      .replace("    page_id:", '    template: "{{ foo"\n    page_id:'))
+    result = invoke("--config", str(config), "check")
+    assert result.exit_code == 2, result.output
+    assert "template error" in result.output and "ok (" not in result.output
+    assert "Traceback" not in result.output

@@ -350,12 +350,14 @@ def skip(ctx: click.Context, delivery_id: int) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate the config and verify every account's credentials against its API."""
-    from syndicator.app import build_publishers
+    from syndicator.app import account_setup, build_publishers
     from syndicator.pipeline import utc_now
     from syndicator.store import Store
 
     loaded = _load(ctx)
     config = loaded.config
+    for name in config.accounts:  # templates, cards: what `now` and `run` would refuse
+        account_setup(loaded, name)
     click.echo(f"config {loaded.path}: ok ({len(config.feeds)} feeds, "
                f"{len(config.accounts)} accounts)")
     problems = 0
