@@ -146,3 +146,17 @@ def test_an_article_that_fails_to_build_is_retried_not_lost(pipeline: Pipeline, 
     second = pipeline.poll(feed(url, backfill=2))  # no 304: the feed is read again
     assert (second.status, second.new, second.queued) == ("ok", 1, 2)
     assert [a.title for a, _ in second.posts] == ["Story 1"]
+
+
+def test_one_accounts_failure_does_not_starve_the_others(pipeline: Pipeline,
+                                                         feed_server) -> None:
+    class Broken(DryRunPublisher):
+        def publish(self, post):
+            raise RuntimeError("a bug in one publisher")
+
+    pipeline.outbox.publishers = {"x": Broken("x"), "fb": pipeline.publishers["fb"]}
+    url = feed_server.set_items("/feed", [item(1, age=timedelta(hours=1))])
+    pipeline.poll(feed(url, backfill=1))
+    results = pipeline.publish_due()
+    assert [(r.delivery.account, r.status) for r in results] == [("fb", "sent")]
+    assert pipeline.store.counts() == {"sending": 1, "sent": 1}  # x's is recovered later

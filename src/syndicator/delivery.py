@@ -104,17 +104,25 @@ class Outbox:
         """One pass: reconcile unknown deliveries, then send what is due on each account."""
         results: list[PublishResult] = []
         for name, publisher in self.publishers.items():
-            if not self._account_ready(name):
-                continue
-            results.extend(self._reconcile(name, publisher))
-            for _ in range(limit_per_account):
-                if not self._account_ready(name):
-                    break
-                claimed = self.store.claim_due(self.worker, self.clock(), accounts=[name])
-                if not claimed:
-                    break
-                results.append(self._send(claimed[0], publisher))
+            try:
+                self._publish_account(name, publisher, limit_per_account, results)
+            except Exception:  # one account's bug must not starve the others
+                # a delivery it held stays leased and is reconciled once the lease ends
+                log.exception("account %s: publishing failed; the other accounts go on", name)
         return results
+
+    def _publish_account(self, name: str, publisher: Publisher, limit: int,
+                         results: list[PublishResult]) -> None:
+        if not self._account_ready(name):
+            return
+        results.extend(self._reconcile(name, publisher))
+        for _ in range(limit):
+            if not self._account_ready(name):
+                break
+            claimed = self.store.claim_due(self.worker, self.clock(), accounts=[name])
+            if not claimed:
+                break
+            results.append(self._send(claimed[0], publisher))
 
     def _account_ready(self, name: str) -> bool:
         return self.account_block(name) is None
@@ -235,7 +243,7 @@ class Outbox:
         return post_cost(delivery.text, delivery.reply_text, setup.pacing)
 
     def _since(self, delivery: Delivery) -> datetime:
-        started = self.store.last_attempt_started(delivery.id) or delivery.created_at
+        started = self.store.first_attempt_started(delivery.id) or delivery.created_at
         return started - timedelta(minutes=5)
 
     def _reconcile(self, name: str, publisher: Publisher) -> list[PublishResult]:

@@ -465,7 +465,8 @@ class Store:
                            "lease_until = ? WHERE id = ?", (worker, ts(now + lease), delivery_id))
         return [d for d in map(self.delivery, ids) if d is not None]
 
-    def last_attempt_started(self, delivery_id: int) -> datetime | None:
+    def first_attempt_started(self, delivery_id: int) -> datetime | None:
+        """Reconciliation searches from the first attempt: any attempt may have landed."""
         row = self._conn.execute("SELECT MIN(started_at) FROM attempts WHERE delivery_id = ?",
                                  (delivery_id,)).fetchone()
         return parse_ts(row[0]) if row else None

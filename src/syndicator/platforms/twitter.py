@@ -192,7 +192,11 @@ class TwitterPublisher:
     def _me(self) -> str:
         if self._user_id is None:
             response = self._client.get_me(user_auth=True)
-            self._user_id = str(response.data.id)
+            data = getattr(response, "data", None)
+            user_id = data.get("id") if isinstance(data, dict) else getattr(data, "id", None)
+            if not user_id:  # an answer without the user: treat as the API failing
+                raise tweepy_errors.TweepyException("X answered /2/users/me without a user id")
+            self._user_id = str(user_id)
         return self._user_id
 
     def _match(self, url: str, tweets: list[Any], text: str | None = None) -> Found | None:
