@@ -615,7 +615,7 @@ def test_a_send_whose_outcome_could_not_be_saved_is_checked_when_its_lease_ends(
     assert world.delivery("x").status == "sending"
     jobs.publish()
     assert world.delivery("x").status == "sending"  # our own lease: still in flight
-    world.clock.advance(timedelta(minutes=6))  # the 5-minute lease has run out
+    world.clock.advance(timedelta(minutes=16))  # the 15-minute lease has run out
     jobs.publish()
     assert world.delivery("x").status == "unknown"
     world.clock.advance(SETTLE)

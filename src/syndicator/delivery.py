@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Longer than the slowest send (media upload, post and link reply, each bounded by the
+# account's timeout): a live worker's lease never runs out mid-send. A dead worker on this
+# host is recognised by its pid at once; the lease only matters across hosts.
+LEASE = timedelta(minutes=15)
+RECONCILE_PER_PASS = 5
+
 Clock = Callable[[], datetime]
 
 
@@ -119,7 +125,8 @@ class Outbox:
         for _ in range(limit):
             if not self._account_ready(name):
                 break
-            claimed = self.store.claim_due(self.worker, self.clock(), accounts=[name])
+            claimed = self.store.claim_due(self.worker, self.clock(), accounts=[name],
+                                           lease=LEASE)
             if not claimed:
                 break
             results.append(self._send(claimed[0], publisher))
@@ -249,9 +256,13 @@ class Outbox:
     def _reconcile(self, name: str, publisher: Publisher) -> list[PublishResult]:
         """Unknown deliveries: look for the post on the account before anything is resent."""
         results = []
-        now = self.clock()
-        for d in self.store.claim_unknown(self.worker, now, accounts=[name],
-                                          settle=self.settle):
+        for _ in range(RECONCILE_PER_PASS):
+            # one at a time, each under its own lease: a slow lookup never outlives it
+            claimed = self.store.claim_unknown(self.worker, self.clock(), accounts=[name],
+                                               settle=self.settle, lease=LEASE, limit=1)
+            if not claimed:
+                break
+            d = claimed[0]
             with log_context(account=name, feed=d.feed, article=d.article_link, delivery=d.id):
                 results.append(self._reconcile_one(d, publisher))
         return results
