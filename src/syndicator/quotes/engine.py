@@ -11,7 +11,7 @@ from itertools import islice
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
 from syndicator.quotes.lexicon import TITLE_CUES
-from syndicator.quotes.marks import _MARK_RE, find_quotes, paragraphs
+from syndicator.quotes.marks import _MARK_RE, RawQuote, find_quotes, paragraphs
 from syndicator.quotes.names import alternation, build_entities, find_mentions
 from syndicator.quotes.pick import candidates as pick_candidates
 from syndicator.quotes.pick import prominence, score_text
@@ -92,14 +92,9 @@ class QuoteReport:
 
 
 @dataclass(slots=True)
-class _Q:
-    start: int
-    end: int
-    parts: list[tuple[int, int]]
-    closed: bool
-    family: str
-    para: int
-    last_para: int
+class _Q(RawQuote):
+    """A found quote while it is joined and attributed."""
+
     speaker: str | None = None
     role: str | None = None
     attributed: bool = False

@@ -768,6 +768,28 @@ ORG_WORDS = frozenset(
 )
 
 # Capitalised words that start sentences but are not names.
+DATE_WORDS = frozenset([
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+])
+
 CAP_STOPWORDS = frozenset(
     [
         "the",
@@ -852,25 +874,6 @@ CAP_STOPWORDS = frozenset(
         "today",
         "yesterday",
         "tomorrow",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "follow",
         "please",
         "share",
@@ -967,7 +970,7 @@ CAP_STOPWORDS = frozenset(
         "pdt",
         "cet",
     ]
-)
+) | DATE_WORDS
 
 # Name connectors inside a name: "Voice of America", "Charles de Gaulle".
 CONNECTORS = frozenset(

@@ -16,6 +16,7 @@ from syndicator.quotes.lexicon import (
     ADVERBS,
     CAP_STOPWORDS,
     CONNECTORS,
+    DATE_WORDS,
     DOC_ROLES,
     ORG_ROLES,
     ORG_WORDS,
@@ -166,29 +167,6 @@ def _governed(before_words: list[str]) -> bool:
 
 
 _GERMAN_ARTICLES = frozenset("Der Die Das Dem Den Des Ein Eine Einer Einem Eines".split())  # noqa: SIM905
-_DATE_WORDS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
-)
 _ORD_RE = re.compile(r"\d+(?:st|nd|rd|th)")
 _NONSPACE = re.compile(r"\S+")
 _WORDS = re.compile(r"[\w’'-]+")
@@ -378,7 +356,7 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
         i = 2  # "Das Blog …": a German article and its (capitalised) noun
     while i < len(tokens) and tokens[i].rstrip(".").casefold() in CAP_STOPWORDS:
         if (
-            tokens[i].casefold() in _DATE_WORDS
+            tokens[i].casefold() in DATE_WORDS
             and i + 1 < len(tokens)
             and tokens[i + 1].rstrip(".").casefold() not in CAP_STOPWORDS
         ):
