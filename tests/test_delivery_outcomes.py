@@ -136,7 +136,7 @@ class World:
         return rows[0]
 
     def status(self) -> dict[str, Any]:
-        return collect_status(self.app.loaded, self.app.store)
+        return collect_status(self.app.loaded, self.app.store, clock=self.clock)
 
     def account(self, name: str) -> dict[str, Any]:
         return next(a for a in self.status()["accounts"] if a["name"] == name)
@@ -609,7 +609,7 @@ def test_a_send_whose_outcome_could_not_be_saved_is_checked_when_its_lease_ends(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(world.app.store, "finish", finish_fails_once)
-    jobs = Jobs(world.app)
+    jobs = Jobs(world.app, clock=world.clock)
     jobs.publish()  # the job fails after X created the post; the daemon carries on
     [tweet] = world.posts("x", link)
     assert world.delivery("x").status == "sending"

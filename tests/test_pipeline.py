@@ -22,9 +22,12 @@ BODY = ("<p>“We will rebuild the bridge before the winter, whatever it costs t
         "Mayor Ellen Park said on Monday.</p><p>Follow HYPELINE on Facebook and Twitter</p>")
 
 
-def item(n: int, *, age: timedelta, guid: str | None = None) -> FeedItem:
+def item(n: int, *, age: timedelta, guid: str | None = None,
+         now: datetime = NOW) -> FeedItem:
+    """An item ``age`` old on the clock the code under test reads (fixed unless a real
+    process runs it)."""
     return FeedItem(title=f"Story {n}", link=f"https://news.example/{n}/",
-                    guid=guid or f"guid-{n}", content_html=BODY, published=NOW - age)
+                    guid=guid or f"guid-{n}", content_html=BODY, published=now - age)
 
 
 @pytest.fixture
@@ -116,7 +119,8 @@ def test_posts_never_carry_site_boilerplate(pipeline: Pipeline, feed_server) -> 
 
 def test_dry_run_touches_no_api_and_no_state(tmp_path: Path, feed_server, fake_x,
                                              fake_graph) -> None:
-    feed_server.set_items("/feed", [item(1, age=timedelta(minutes=1))])
+    # the CLI runs in its own process on the real clock: date the item by that clock
+    feed_server.set_items("/feed", [item(1, age=timedelta(minutes=1), now=datetime.now(UTC))])
     config, secrets = write_config(tmp_path, feed_url=feed_server.feed_url("/feed"),
                                    fake_x=fake_x, fake_graph=fake_graph, backfill=1)
     done = run_cli("--config", str(config), "now", "--dry-run", env=syndicate_env(secrets))

@@ -61,7 +61,10 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool, debug: bool,
 
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     setup_logging(level=level, fmt=log_format)
-    ctx.obj = {"config_path": config_path, "debug": debug, "verbose": verbose}
+    from syndicator.delivery import utc_now
+
+    # one clock for the whole command: every part reads time through it (tests pass their own)
+    ctx.obj = {"config_path": config_path, "debug": debug, "verbose": verbose, "clock": utc_now}
 
 
 def _load(ctx: click.Context) -> LoadedConfig:
@@ -76,7 +79,7 @@ def _load(ctx: click.Context) -> LoadedConfig:
 def _app(ctx: click.Context, *, dry_run: bool | None = None) -> App:
     from syndicator.app import build_app
 
-    app = build_app(_load(ctx), dry_run=dry_run)
+    app = build_app(_load(ctx), dry_run=dry_run, clock=ctx.obj["clock"])
     ctx.call_on_close(app.close)
     return app
 
@@ -110,7 +113,7 @@ def run(ctx: click.Context) -> None:
 
     if not ctx.obj["verbose"] and not ctx.obj["debug"]:
         logging.getLogger().setLevel(logging.INFO)
-    ctx.exit(run_daemon(find_config_path(ctx.obj["config_path"])))
+    ctx.exit(run_daemon(find_config_path(ctx.obj["config_path"]), clock=ctx.obj["clock"]))
 
 
 @cli.command()
@@ -293,7 +296,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     from syndicator.status import collect_status, render_status
 
     loaded, store = _store(ctx)
-    report = collect_status(loaded, store)
+    report = collect_status(loaded, store, clock=ctx.obj["clock"])
     if as_json:
         _echo_json(report)
     else:
@@ -324,10 +327,8 @@ def history(ctx: click.Context, limit: int, feed_name: str | None, account: str 
 @click.pass_context
 def retry(ctx: click.Context, delivery_id: int) -> None:
     """Re-queue a failed or skipped delivery."""
-    from syndicator.pipeline import utc_now
-
     _, store = _store(ctx)
-    if not store.requeue(delivery_id, utc_now(), statuses=("failed", "skipped")):
+    if not store.requeue(delivery_id, ctx.obj["clock"](), statuses=("failed", "skipped")):
         raise click.ClickException(f"delivery {delivery_id} is not failed or skipped; "
                                    "see `syndicate history`")
     click.echo(f"delivery {delivery_id} queued again")
@@ -338,10 +339,8 @@ def retry(ctx: click.Context, delivery_id: int) -> None:
 @click.pass_context
 def skip(ctx: click.Context, delivery_id: int) -> None:
     """Never send this delivery (it stays in history as skipped)."""
-    from syndicator.pipeline import utc_now
-
     _, store = _store(ctx)
-    if not store.skip(delivery_id, utc_now()):
+    if not store.skip(delivery_id, ctx.obj["clock"]()):
         raise click.ClickException(f"delivery {delivery_id} is not queued, waiting or failed")
     click.echo(f"delivery {delivery_id} skipped")
 
@@ -351,7 +350,6 @@ def skip(ctx: click.Context, delivery_id: int) -> None:
 def check(ctx: click.Context) -> None:
     """Validate the config and verify every account's credentials against its API."""
     from syndicator.app import account_setup, build_publishers
-    from syndicator.pipeline import utc_now
     from syndicator.store import Store
 
     loaded = _load(ctx)
@@ -369,7 +367,7 @@ def check(ctx: click.Context) -> None:
             problems += 1
     if problems:
         ctx.exit(1)
-    publishers = build_publishers(config, dry_run=False, clock=utc_now)
+    publishers = build_publishers(config, dry_run=False, clock=ctx.obj["clock"])
     store = Store(config.state) if config.state.exists() else None
     for name, publisher in publishers.items():
         reason = publisher.check()

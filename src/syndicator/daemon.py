@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from syndicator.delivery import Clock, utc_now
 from syndicator.errors import StateError
 from syndicator.logs import log_context
 
@@ -62,8 +63,9 @@ class InstanceLock:
 class Jobs:
     """The daemon's jobs; each run is wrapped so one failure never stops the schedule."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, clock: Clock = utc_now) -> None:
         self.app = app
+        self.clock = clock
         self.stopping = threading.Event()
         self._publishing = threading.Event()
         self._publish_again = threading.Event()
@@ -143,14 +145,14 @@ class Jobs:
                     loaded.config.dry_run != self.app.dry_run:
                 raise SyndicatorError("state and dry_run cannot change while running — "
                                       "fix: restart the daemon to apply them")
-            new_app = build_app(loaded, store=self.app.store)
+            new_app = build_app(loaded, store=self.app.store, clock=self.clock)
         except SyndicatorError as exc:
             for line in str(exc).splitlines():
                 log.error("config reload failed, keeping the running config: %s", line)
             return
         old_feeds = {f.name for f in self.app.config.feeds}
         self.app = new_app
-        start = datetime.now(UTC)
+        start = self.clock()
         for name in old_feeds - {f.name for f in new_app.config.feeds}:
             self.scheduler.remove_job(f"feed:{name}")
         for index, feed in enumerate(new_app.config.feeds):
@@ -173,7 +175,7 @@ class Jobs:
             return
         if self.scheduler is not None and not self.stopping.is_set():
             try:
-                self.scheduler.modify_job("publish", next_run_time=datetime.now(UTC))
+                self.scheduler.modify_job("publish", next_run_time=self.clock())
             except Exception:
                 log.debug("could not reschedule the publish job", exc_info=True)
 
@@ -206,7 +208,7 @@ def _jitter(every: timedelta) -> int:
     return max(1, min(30, int(every.total_seconds() * 0.1)))
 
 
-def run_daemon(config_path: Path) -> int:
+def run_daemon(config_path: Path, *, clock: Clock = utc_now) -> int:
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from syndicator.app import build_app, is_dead
@@ -217,16 +219,16 @@ def run_daemon(config_path: Path) -> int:
     if not loaded.config.dry_run:
         lock = InstanceLock(loaded.config.state)
         lock.acquire()
-    app = build_app(loaded)
+    app = build_app(loaded, clock=clock)
     recovered = app.pipeline.recover(is_dead)
     if recovered:
         log.warning("%d delivery(ies) were interrupted mid-send; they will be checked on the "
                     "platform before any resend", recovered)
-    jobs = Jobs(app)
+    jobs = Jobs(app, clock=clock)
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
     jobs.scheduler = scheduler
-    start = datetime.now(UTC)
+    start = clock()
     for index, feed in enumerate(app.config.feeds):
         jobs.add_feed(feed, start + timedelta(milliseconds=200 * index))
     scheduler.add_job(jobs.publish, "interval", id="publish",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from syndicator.app import account_setup
 from syndicator.config import LoadedConfig
+from syndicator.delivery import Clock, utc_now
 from syndicator.pacing import blocked, local_day_start, local_month_start
 from syndicator.store import Delivery, Store
 
@@ -15,7 +16,8 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def collect_status(loaded: LoadedConfig, store: Store) -> dict[str, Any]:
+def collect_status(loaded: LoadedConfig, store: Store, *,
+                   clock: Clock = utc_now) -> dict[str, Any]:
     config = loaded.config
     feeds = []
     for feed in config.feeds:
@@ -32,7 +34,7 @@ def collect_status(loaded: LoadedConfig, store: Store) -> dict[str, Any]:
             "next_poll": _iso(next_poll),
         })
     accounts = []
-    now = datetime.now(UTC)
+    now = clock()
     for name, account in config.accounts.items():
         state = store.account_state(name)
         paused = state.paused_until is not None and state.paused_until > now
