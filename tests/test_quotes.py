@@ -357,7 +357,9 @@ def test_as_dict_is_the_json_contract() -> None:
     )
     d = rep.as_dict()
     assert set(d) == {"quotes", "pull_quote"}
-    assert set(d["quotes"][0]) == {"text", "speaker", "kind", "start", "end", "score"}
+    assert set(d["quotes"][0]) == {"text", "speaker", "kind", "start", "end", "score",
+                                   "confidence"}
+    assert 0.0 < d["quotes"][0]["confidence"] <= 1.0
     assert d["quotes"][0]["kind"] == "full"
     json.dumps(d)
     assert isinstance(rep, QuoteReport)

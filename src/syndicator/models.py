@@ -42,6 +42,9 @@ class Quote:
     end: int
     score: float = 0.0
     role: str | None = None
+    # how far the speaker can be trusted (0: no speaker), and why, line by line
+    confidence: float = 0.0
+    evidence: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -51,6 +54,7 @@ class Quote:
             "start": self.start,
             "end": self.end,
             "score": round(self.score, 4),
+            "confidence": round(self.confidence, 3),
         }
 
 

@@ -10,6 +10,7 @@ from itertools import islice
 
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
+from syndicator.quotes.evidence import DEFAULT_MIN_CONFIDENCE, Evidence, Link, Route
 from syndicator.quotes.lexicon import TITLE_CUES
 from syndicator.quotes.marks import _MARK_RE, RawQuote, find_quotes, paragraphs
 from syndicator.quotes.names import alternation, build_entities, find_mentions
@@ -99,6 +100,7 @@ class _Q(RawQuote):
     role: str | None = None
     attributed: bool = False
     drop: bool = False
+    evidence: Evidence | None = None
 
     def text(self, src: str) -> str:
         return " ".join(src[s:e] for s, e in self.parts)
@@ -138,8 +140,11 @@ def _is_headline(para: str) -> bool:
 _NO_QUOTES = QuoteReport((), None, ())
 
 
-def analyse(text: str) -> QuoteReport:
-    """All quotations in ``text`` with speakers and scores, and the pull-quote (or None)."""
+def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> QuoteReport:
+    """All quotations in ``text`` with speakers and scores, and the pull-quote (or None).
+
+    Only quotes whose speaker confidence reaches ``min_confidence`` become candidates.
+    """
     if _MARK_RE.search(text) is None:
         return _NO_QUOTES  # no quotation mark: nothing to find, attribute or pick
     paras = paragraphs(text)
@@ -198,7 +203,9 @@ def analyse(text: str) -> QuoteReport:
             lim = _limit(text, r.end, qs, j + 1, paras[r.last_para][1])
             if att.after(r.end, lim, ended_r) is not None:
                 break  # the second part has its own attribution: two quotes
-            speaker, role = att.resolve(cand, q.end)
+            speaker, role, link = att.resolve(cand, q.end)
+            q.evidence = _evidence(Route.INTERRUPTING, link, cand, speaker,
+                                   text[q.end : r.start])
             q.parts.extend(r.parts)
             q.end, q.closed, q.last_para = r.end, r.closed, r.last_para
             q.speaker, q.role, q.attributed = speaker, role, True
@@ -229,35 +236,53 @@ def analyse(text: str) -> QuoteReport:
             lim = _limit(text, q.end, qs, idx + 1, paras[q.last_para][1])
             res = att.after(q.end, lim, ended)
             if res is not None:
-                cand = res[0]
-                q.speaker, q.role = att.resolve(cand, q.start)
+                cand, found_end, route = res
+                q.speaker, q.role, link = att.resolve(cand, q.start)
+                q.evidence = _evidence(route, link, cand, q.speaker, text[q.end : found_end])
                 q.attributed = True
         if not q.attributed:
-            cand = att.before(q.start, s_start, kind is QuoteKind.PARTIAL)
-            if cand is not None:
-                q.speaker, q.role = att.resolve(cand, cand.start)
+            found = att.before(q.start, s_start, kind is QuoteKind.PARTIAL)
+            if found is not None:
+                cand, route = found
+                q.speaker, q.role, link = att.resolve(cand, cand.start)
+                q.evidence = _evidence(route, link, cand, q.speaker, text[cand.start : q.start])
                 q.attributed = True
         if not q.attributed and (not before_txt.strip() or before_txt.rstrip().endswith(":")):
             if caps[pi] and pi > 0:
                 q.speaker = caps_speaker(para_texts[pi - 1])
                 q.attributed = q.speaker is not None
+                if q.speaker is not None:
+                    q.evidence = Evidence(Route.CAPS_SCRIPT, Link.AS_WRITTEN,
+                                          para_texts[pi - 1].strip()[-80:])
             elif pi > 0 and not chrome[pi - 1]:
                 cand = att.previous_paragraph(para_texts[pi - 1], paras[pi - 1][0])
                 if cand is not None:
-                    q.speaker, q.role = att.resolve(cand, cand.start)
+                    q.speaker, q.role, link = att.resolve(cand, cand.start)
+                    q.evidence = _evidence(Route.PREVIOUS_PARAGRAPH, link, cand, q.speaker,
+                                           para_texts[pi - 1].strip()[-80:])
                     q.attributed = True
         if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):
             continue
         if q.speaker:
             att.add_speaker(q.start, q.speaker)
         score = score_text(body, kind, q.speaker)
-        out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role))
+        ev = q.evidence if q.speaker else None
+        out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role,
+                         confidence=ev.prior if ev else 0.0,
+                         evidence=tuple(ev.lines()) if ev else ()))
         eligible.append(not headline[pi])
     lead = next((p for p, c in zip(para_texts, chrome, strict=True) if not c), "")
     central = prominence(text, {q.speaker for q in out if q.speaker}, lead)
-    cands = pick_candidates(out, eligible, central=central, length=len(text), scored=True)
+    cands = pick_candidates(out, eligible, central=central, length=len(text), scored=True,
+                            min_confidence=min_confidence)
     best = cands[0] if cands else None
     return QuoteReport(tuple(out), best, tuple(cands))
+
+
+def _evidence(route: Route, link: Link, cand: Cand, speaker: str | None,
+              phrase: str) -> Evidence:
+    chain = (cand.text, speaker) if speaker and cand.text and cand.text != speaker else ()
+    return Evidence(route, link, " ".join(phrase.split()), chain)
 
 
 def _limit(text: str, end: int, qs: list[_Q], nxt: int, para_end: int) -> int:

@@ -111,7 +111,7 @@ def _story_weight(q: Quote, central: dict[str, float], length: int) -> float:
 
 def candidates(quotes: list[Quote], eligible: list[bool], *,
                central: dict[str, float] | None = None, length: int = 0,
-               scored: bool = False) -> list[Quote]:
+               scored: bool = False, min_confidence: float = 0.0) -> list[Quote]:
     """Postable lines, best first: whole quotes and sentence runs cut from long ones.
 
     Ranking adds ``_story_weight`` to each line's own score; the exposed ``score`` stays
@@ -121,8 +121,8 @@ def candidates(quotes: list[Quote], eligible: list[bool], *,
     central = central or {}
     pool: list[tuple[float, int, Quote]] = []
     for idx, (q, ok) in enumerate(zip(quotes, eligible, strict=True)):
-        if not ok or q.speaker is None:
-            continue
+        if not ok or q.speaker is None or q.confidence < min_confidence:
+            continue  # a wrong name under a quote is worse than no quote
         bonus = _story_weight(q, central, length)
         whole = q.score if scored else score_text(q.text, q.kind, q.speaker)
         if whole >= THRESHOLD:

@@ -11,6 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from syndicator.quotes.evidence import Link, Route
 from syndicator.quotes.lexicon import (
     CAP_STOPWORDS,
     DOC_ROLES,
@@ -217,44 +218,46 @@ class Attributor:
         return None
 
     # -- resolution ---------------------------------------------------------------------
-    def resolve(self, cand: Cand, pos: int) -> tuple[str | None, str | None]:
-        """(speaker, role) for a candidate phrase at ``pos``."""
+    def resolve(self, cand: Cand, pos: int) -> tuple[str | None, str | None, Link]:
+        """(speaker, role, how the phrase became the speaker) for a phrase at ``pos``."""
         if cand.kind == "name":
             if cand.mention is not None:
                 name = cand.mention.canonical or cand.mention.name
                 other = self.coordinated(cand.mention)
                 if other:
                     name = f"{name} and {other}"
-                return name, cand.mention.role
-            return cand.text, None
+                link = Link.AS_WRITTEN if cand.mention.name == name else Link.SURNAME
+                return name, cand.mention.role, link
+            return cand.text, None, Link.AS_WRITTEN
         if cand.kind == "pron":
             if not cand.text:  # a verb with no subject ("…», afirmó."): the last person
-                return self.last_person(pos, weak=True), None
+                return self.last_person(pos, weak=True), None, Link.LAST_PERSON
             if cand.text not in PRONOUNS_SINGULAR:
-                return None, None
-            return self.last_person(pos, gender=_PRONOUN_GENDER.get(cand.text)), None
+                return None, None, Link.PRONOUN
+            gender = _PRONOUN_GENDER.get(cand.text)
+            return self.last_person(pos, gender=gender), None, Link.PRONOUN
         if cand.kind == "indef":
-            return cand.text, cand.text
+            return cand.text, cand.text, Link.UNNAMED_ROLE
         noun = cand.text
         if noun in DOC_ROLES:
             author = self.document_author(pos)
             if author:
-                return author, None
-            return self.last_person(pos), None
+                return author, None, Link.AUTHOR
+            return self.last_person(pos), None, Link.LAST_PERSON
         if noun in self.ents.roles:
             best = None
             for rpos, name in self.ents.roles[noun]:
                 if rpos <= pos:
                     best = name
             if best:
-                return best, noun
+                return best, noun, Link.ROLE_OF_NAMED
         if noun in PERSON_ROLES:
-            return self.last_person(pos, weak=True), noun
+            return self.last_person(pos, weak=True), noun, Link.LAST_PERSON
         if noun in PUBLICATION_ROLES:
-            return self.last_kind(pos, ("org", "unknown")), None
+            return self.last_kind(pos, ("org", "unknown")), None, Link.LAST_PERSON
         if noun in ORG_ROLES:
-            return self.last_kind(pos, ("org",)), None
-        return None, None
+            return self.last_kind(pos, ("org",)), None, Link.LAST_PERSON
+        return None, None, Link.LAST_PERSON
 
     def coordinated(self, m: Mention) -> str | None:
         """ "X and Y interviewed …": a second person joined to the first."""
@@ -337,8 +340,8 @@ class Attributor:
             bisect.insort(self.timeline, (pos, name))
 
     # -- attribution patterns -----------------------------------------------------------
-    def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int] | None:
-        """'…," said X' / '…," X said' / '…' X (end of paragraph)."""
+    def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int, Route] | None:
+        """'…," said X' / '…," X said' / '…' X (end of paragraph), and how it was found."""
         text = self.text
         m = _LEAD_PUNCT.match(text, q_end)
         p = m.end()
@@ -346,7 +349,7 @@ class Attributor:
             return None
         inv = _FR_INVERTED.match(text, p)
         if inv and inv.end() <= limit:
-            return Cand("pron", inv.group(1), p, inv.end()), inv.end()
+            return Cand("pron", inv.group(1), p, inv.end()), inv.end(), Route.VERB_AFTER
         vm = _VERB_FIRST.match(text, p)
         if (
             vm
@@ -356,7 +359,7 @@ class Attributor:
             and not vm.group(1).startswith(("a ", "according"))
         ):
             # A verb with no subject at the end of the sentence (Spanish, Italian).
-            return Cand("pron", "", p, vm.end()), vm.end()
+            return Cand("pron", "", p, vm.end()), vm.end(), Route.SUBJECTLESS_VERB
         if vm and vm.end() <= limit:
             q = vm.end()
             prep = _LOCATIVE.match(text, q)
@@ -364,7 +367,7 @@ class Attributor:
                 q = prep.end()
             c = self.np_at(q, limit)
             if c is not None:
-                return c, c.end
+                return c, c.end, Route.VERB_AFTER
             if "lire" in vm.group(1):
                 return None
         c = self.np_at(p, limit)
@@ -379,11 +382,11 @@ class Attributor:
                     tail = text[vm.end() : vm.end() + 3]
                     if not re.match(r"[ \t]*[.,:]", tail):
                         return None
-                return c, vm.end()
+                return c, vm.end(), Route.VERB_AFTER
             # '…' Sir Muir Gray  (a name alone to the end of the paragraph)
             rest = text[c.end : limit].strip(" \t.")
             if c.kind == "name" and not rest and "\n\n" not in text[q_end : c.start]:
-                return c, c.end
+                return c, c.end, Route.NAME_ALONE
         return None
 
     def gap_attribution(self, q_end: int, r_start: int) -> Cand | None:
@@ -392,7 +395,7 @@ class Attributor:
         res = self.after(q_end, r_start, False)
         if res is None:
             return None
-        cand, end = res
+        cand, end, _ = res
         rest = text[end:r_start]
         core = rest.rstrip(" \t\n.,:;—–-")
         if rest.strip() and rest.rstrip(" \t\n")[-1:] not in ".,:;—–-":
@@ -405,8 +408,8 @@ class Attributor:
             return None
         return cand
 
-    def before(self, q_start: int, s_start: int, partial: bool) -> Cand | None:
-        """X said that “…” / X: “…” / comme le dit X « … »."""
+    def before(self, q_start: int, s_start: int, partial: bool) -> tuple[Cand, Route] | None:
+        """X said that “…” / X: “…” / comme le dit X « … », and how it was found."""
         text = self.text
         ctx_end = q_start
         verb = None
@@ -418,22 +421,23 @@ class Attributor:
                 clause = bm.end()
             c = self.pick(self.candidates(clause, verb.start()))
             if c is not None:
-                return c
+                return c, Route.VERB_BEFORE
             inv = self.np_at(verb.end(), ctx_end)
             if inv is not None and not text[inv.end : ctx_end].strip(" \t\n,:"):
-                return inv
+                return inv, Route.VERB_BEFORE
             c = self.pick(self.candidates(s_start, clause))
             if c is not None:
-                return c
+                return c, Route.EARLIER_CLAUSE
             return None
         if text[s_start:ctx_end].rstrip().endswith(":"):
-            return self.pick(self.candidates(s_start, ctx_end))
+            c = self.pick(self.candidates(s_start, ctx_end))
+            return (c, Route.COLON) if c is not None else None
         if partial:
             # No verb: the writer's sentence is about its subject, the first name in it.
             cands = self.candidates(s_start, ctx_end)
             if cands:
                 best = min(self.priority(c) for c in cands)
-                return next(c for c in cands if self.priority(c) == best)
+                return next(c for c in cands if self.priority(c) == best), Route.SENTENCE_SUBJECT
         return None
 
     def candidates(self, a: int, b: int) -> list[Cand]:
@@ -502,9 +506,9 @@ class Attributor:
         stripped = para_text.rstrip()
         if stripped.endswith(":"):
             s = _last_sentence_start(text, para_start, para_start + len(stripped) - 1)
-            c = self.before(para_start + len(stripped) - 1, s, True)
-            if c is not None:
-                return c
+            found = self.before(para_start + len(stripped) - 1, s, True)
+            if found is not None:
+                return found[0]
         return None
 
 
