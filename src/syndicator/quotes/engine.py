@@ -5,12 +5,21 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
-from syndicator.quotes.evidence import DEFAULT_MIN_CONFIDENCE, Evidence, Link, Route
+from syndicator.quotes.backbone import Backbone, ParsedSpeaker, SpeakerKind
+from syndicator.quotes.evidence import (
+    AGREEMENT_FLOOR,
+    DEFAULT_MIN_CONFIDENCE,
+    DISAGREEMENT_FACTOR,
+    NO_READING_FACTOR,
+    Evidence,
+    Link,
+    Route,
+)
 from syndicator.quotes.lexicon import TITLE_CUES
 from syndicator.quotes.marks import _MARK_RE, RawQuote, find_quotes, paragraphs
 from syndicator.quotes.names import alternation, build_entities, find_mentions
@@ -140,10 +149,13 @@ def _is_headline(para: str) -> bool:
 _NO_QUOTES = QuoteReport((), None, ())
 
 
-def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> QuoteReport:
+def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+            backbone: Backbone | None = None) -> QuoteReport:
     """All quotations in ``text`` with speakers and scores, and the pull-quote (or None).
 
     Only quotes whose speaker confidence reaches ``min_confidence`` become candidates.
+    ``backbone`` (a parser for the article's language) checks and completes what the
+    rules attribute; without one the rules decide alone.
     """
     if _MARK_RE.search(text) is None:
         return _NO_QUOTES  # no quotation mark: nothing to find, attribute or pick
@@ -213,6 +225,10 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Quo
         joined.append(q)
         i = j
     qs = [q for q in joined if not q.drop]
+    parsed: list[ParsedSpeaker | None] = (
+        backbone.speakers(text, [q.parts for q in qs], paras) if backbone and qs
+        else [None] * len(qs)
+    )
 
     # 2. Attribute, classify and filter non-speech.
     out: list[Quote] = []
@@ -263,12 +279,15 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Quo
                     q.attributed = True
         if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):
             continue
-        if q.speaker:
-            att.add_speaker(q.start, q.speaker)
+        confidence = _reconcile(q, parsed[idx], att) if backbone else (
+            q.evidence.prior if q.speaker and q.evidence else 0.0)
+        if q.speaker and (q.evidence is None or q.evidence.link is not Link.UNNAMED_ROLE):
+            att.add_speaker(q.start, q.speaker)  # "a witness" is no referent for "he"
+        q.speaker = _clean_speaker(q.speaker)
         score = score_text(body, kind, q.speaker)
         ev = q.evidence if q.speaker else None
         out.append(Quote(body, q.speaker, kind, q.start, q.end, score, q.role,
-                         confidence=ev.prior if ev else 0.0,
+                         confidence=confidence if q.speaker else 0.0,
                          evidence=tuple(ev.lines()) if ev else ()))
         eligible.append(not headline[pi])
     lead = next((p for p, c in zip(para_texts, chrome, strict=True) if not c), "")
@@ -277,6 +296,78 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> Quo
                             min_confidence=min_confidence)
     best = cands[0] if cands else None
     return QuoteReport(tuple(out), best, tuple(cands))
+
+
+# When the parse names another speaker than the rules: the parse wins over a rules
+# reading weaker than this prior (it saw the verb's subject; the rules only guessed).
+PARSE_OVERRIDES_BELOW = 0.8
+
+
+def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor) -> float:
+    """Check the rules' speaker against the parse's reading; the confidence that results."""
+    ev = q.evidence if q.speaker else None
+    prior = ev.prior if ev else 0.0
+    if p is None:
+        return prior * NO_READING_FACTOR  # the parse found no speaker where the rules did
+    name, link = _parsed_name(p, att)
+    if name is None:
+        return prior * NO_READING_FACTOR
+    desc = p.describe()
+    if ev is not None and q.speaker and same_speaker(q.speaker, name):
+        q.evidence = replace(ev, parse="agrees: " + desc)
+        return max(prior, AGREEMENT_FLOOR)
+    chain = (p.text, name) if name != p.text else ()
+    reading = Evidence(Route.PARSE, link, p.text, chain, parse=desc)
+    if ev is None or prior < PARSE_OVERRIDES_BELOW:
+        q.speaker, q.role = name, None
+        q.evidence = reading
+        return reading.prior * (DISAGREEMENT_FACTOR if ev is not None else 1.0) ** 0.5
+    q.evidence = replace(ev, parse="disagrees: " + desc)
+    return prior * DISAGREEMENT_FACTOR
+
+
+def _parsed_name(p: ParsedSpeaker, att: Attributor) -> tuple[str | None, Link]:
+    """The parse's phrase as a speaker name, through the article's name index."""
+    if p.kind is SpeakerKind.PRONOUN:
+        name, _, link = att.resolve(Cand("pron", p.text.casefold(), p.start, p.end), p.start)
+        return name, link
+    if p.kind is SpeakerKind.ROLE:
+        first = p.text.split(None, 1)[0].casefold()
+        if first in _DEFINITE:
+            # "the president": someone the article has named; the rules' index knows whom
+            name, _, link = att.resolve(Cand("role", p.text[len(first):].strip().casefold(),
+                                             p.start, p.end), p.start)
+            return (name, link) if name else (p.text, Link.UNNAMED_ROLE)
+        return p.text, Link.UNNAMED_ROLE
+    m = att.mention_at(p.start, p.end)
+    name = (m.canonical or m.name) if m is not None else att.ents.resolve(p.text, p.start)
+    return name, Link.AS_WRITTEN if name == p.text else Link.SURNAME
+
+
+_DEFINITE = frozenset({"the", "this", "that", "these", "those", "his", "her", "its", "their",
+                       "le", "la", "les", "ce", "cette", "el", "los", "las", "der", "die", "das"})
+_NAME_FILLER = frozenset({"the", "a", "an", "le", "la", "les", "el", "der", "die", "das"})
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """Do two readings name the same speaker ("Donald Trump" and "Trump" do)?"""
+    ta = [w for w in _LETTER_WORD.findall(a.casefold()) if w not in _NAME_FILLER]
+    tb = [w for w in _LETTER_WORD.findall(b.casefold()) if w not in _NAME_FILLER]
+    if not ta or not tb:
+        return False
+    sa, sb = set(ta), set(tb)
+    return sa <= sb or sb <= sa or ta[-1] == tb[-1]
+
+
+_SENTENCE_FULL_STOP = re.compile(r"(?<=[a-zà-ÿ]{3})\.$")
+
+
+def _clean_speaker(speaker: str | None) -> str | None:
+    """No sentence punctuation at the end of a name or role ("… State Department." -> "…
+    State Department"); an abbreviation's full stop ("Jr.", "U.S.") stays."""
+    if not speaker:
+        return speaker
+    return _SENTENCE_FULL_STOP.sub("", speaker.rstrip(" ,;:")) or speaker
 
 
 def _evidence(route: Route, link: Link, cand: Cand, speaker: str | None,

@@ -47,7 +47,7 @@ ROUTE_PRIOR: dict[Route, float] = {
     Route.VERB_BEFORE: 0.9,
     Route.PARSE: 0.9,
     Route.NAME_ALONE: 0.8,
-    Route.COLON: 0.8,
+    Route.COLON: 0.7,
     Route.PREVIOUS_PARAGRAPH: 0.7,
     Route.CAPS_SCRIPT: 0.7,
     Route.SUBJECTLESS_VERB: 0.65,
@@ -70,6 +70,8 @@ AGREEMENT_FLOOR = 0.95
 # ``quote_min_confidence`` overrides it).
 DEFAULT_MIN_CONFIDENCE = 0.7
 DISAGREEMENT_FACTOR = 0.5
+# The parse ran and found no verb of speech with a subject where the rules named someone.
+NO_READING_FACTOR = 0.8
 
 
 @dataclass(frozen=True, slots=True)
