@@ -297,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         for lang in languages:
             sub = evaluate([a for a in articles if a.language == lang])
             print(f"  {lang:<12} {sub['articles']:>4}  {sub['labelled']:>6}   {sub['f1']:.3f}  "
-                  f"{sub['speaker_accuracy']:.3f}    {sub['pull_precision']:.3f} ({sub['picks']:>3})"
-                  f"        {sub['coverage']:.3f}")  # fmt: skip
+                  f"{sub['speaker_accuracy']:.3f}    {sub['pull_precision']:.3f} "
+                  f"({sub['picks']:>3})        {sub['coverage']:.3f}")  # fmt: skip
     print("\nprecision-coverage over quote_min_confidence")
     print("  min_conf  pull-prec (picks)  coverage")
     for threshold in CURVE:

@@ -58,7 +58,7 @@ def x_post(art: Article, quotes: list[Quote], settings: ComposeSettings = X, **k
 def test_default_x_shape() -> None:
     post = x_post(article(), [TRUMP])
     assert post.text == (
-        "“A very nice letter from Vladimir Putin; his thoughts are so correct,” — Donald Trump"
+        "“A very nice letter from Vladimir Putin; his thoughts are so correct.” — Donald Trump"
         "\n\nTrump praises Putin letter\nhttps://example.com/a"
     )
     assert post.link is None and post.reply_text is None and post.media == ()
@@ -84,7 +84,7 @@ def test_facebook_gets_the_rich_version_and_an_attached_link() -> None:
     post = compose_post(art, [TRUMP], FB, account="fb")
     assert post.platform == Platform.FACEBOOK
     assert post.text == (
-        "“A very nice letter from Vladimir Putin; his thoughts are so correct,” — Donald Trump"
+        "“A very nice letter from Vladimir Putin; his thoughts are so correct.” — Donald Trump"
         "\n\nTrump praises Putin letter\n\nThe president said the letter was very nice."
     )
     assert post.link == URL

@@ -22,7 +22,12 @@ from syndicator.compose import (
     weighted_length,
 )
 from syndicator.compose.links import as_uri
-from syndicator.compose.text import clean_inline, quotation_marks_balanced, sentence_prefixes
+from syndicator.compose.text import (
+    as_standalone_quote,
+    clean_inline,
+    quotation_marks_balanced,
+    sentence_prefixes,
+)
 from syndicator.compose.weighted import find_urls
 from syndicator.models import Article, Platform, Quote, QuoteKind
 
@@ -135,9 +140,10 @@ def articles(draw: st.DrawFn, min_words: int = 1) -> Article:
 
 
 def _shown_quote_ok(text: str, candidates: list[Quote]) -> bool:
-    """The text starts with “<candidate or its sentence prefix + ' …'>”."""
+    """The text starts with “<candidate or its sentence prefix + ' …'>”; a quote shown whole
+    ends as a sentence (its trailing comma, semicolon or colon made a full stop)."""
     for q in candidates:
-        full = clean_inline(q.text)
+        full = as_standalone_quote(clean_inline(q.text))
         for shown in [full, *(p + " …" for p in sentence_prefixes(full))]:
             if text.startswith("“" + shown + "”"):
                 return True

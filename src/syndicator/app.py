@@ -121,7 +121,8 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
         price_post_with_url=account.price_post_with_url if twitter else 0.0)
     attach = account.card is not None and (twitter or account.format == "photo")
     return AccountSetup(name=name, compose=compose, pacing=pacing,
-                        fingerprint=fingerprint(account), charges=twitter, attach_card=attach)
+                        fingerprint=fingerprint(account), charges=twitter, attach_card=attach,
+                        quote_min_confidence=account.quote_min_confidence)
 
 
 def fingerprint(account: TwitterAccount | FacebookAccount) -> str:

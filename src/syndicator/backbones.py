@@ -55,23 +55,43 @@ def backbone_for(language: str | None) -> Backbone | None:
 
 
 def _load(lang: str) -> Backbone | None:
+    """A backbone whose model is read on its first parse (a quote that needs attributing),
+    not when the article's language is first seen."""
     for model in models_for(lang):
         if importlib.util.find_spec(model) is None:
             continue
-        try:
-            import spacy
-
-            nlp = spacy.load(model)
-        except Exception as exc:  # a broken model must not stop posting: rules instead
-            log.warning("spaCy model %s for %r could not be loaded (%s); using the rules",
-                        model, lang, exc)
-            continue
-
-        def parse(texts: list[str], nlp: Any = nlp) -> Iterable[Any]:
-            return nlp.pipe(texts)
-
-        backbone = Backbone.for_language(lang, parse, name=f"spacy:{model}")
+        backbone = Backbone.for_language(lang, _LazyParser(model), name=f"spacy:{model}")
         if backbone is not None:
-            log.debug("language backbone for %r: %s", lang, model)
             return backbone
     return None
+
+
+class _LazyParser:
+    """Loads its spaCy pipeline once, at the first call; a model that fails to load
+    leaves the rules to attribute (one warning), it never stops a post."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._nlp: Any = None
+        self._failed = False
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> Iterable[Any]:
+        nlp = self._load()
+        if nlp is None:
+            return [None] * len(texts)
+        return list(nlp.pipe(texts))
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._nlp is None and not self._failed:
+                try:
+                    import spacy
+
+                    self._nlp = spacy.load(self.model)
+                    log.debug("language backbone loaded: %s", self.model)
+                except Exception as exc:
+                    self._failed = True
+                    log.warning("spaCy model %s could not be loaded (%s); the rules attribute "
+                                "quotes alone", self.model, exc)
+            return self._nlp

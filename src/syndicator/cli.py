@@ -247,23 +247,39 @@ def _load_optional(ctx: click.Context) -> LoadedConfig | None:
 @cli.command()
 @click.argument("source", default="-", metavar="[FILE|-]")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON contract.")
-def quotes(source: str, as_json: bool) -> None:
+@click.option("--explain", is_flag=True,
+              help="For each quote, the evidence for its speaker and the confidence.")
+@click.option("--language", default=None, metavar="CODE",
+              help="The article's language (en, fr, de, es …); default: detected.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Pick the pull-quote only among quotes this sure of their speaker "
+                   "(default: the engine's, as for an account without quote_min_confidence).")
+def quotes(source: str, as_json: bool, explain: bool, language: str | None,
+           min_confidence: float | None) -> None:
     """List the quotations in an article (text or HTML) and the chosen pull-quote.
 
     Example:
 
     \b
-        syndicate quotes article.html --json
+        syndicate quotes article.html --explain
     """
     from syndicator.article import html_to_text, looks_like_html
-    from syndicator.quotes import analyse
+    from syndicator.backbones import backbone_for
+    from syndicator.quotes import DEFAULT_MIN_CONFIDENCE, analyse, detect_language
 
     raw = _read_source(source)
     text = html_to_text(raw) if looks_like_html(raw) else raw
-    report = analyse(text)
+    lang = language or detect_language(text)
+    backbone = backbone_for(lang)
+    floor = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    report = analyse(text, min_confidence=floor, backbone=backbone)
     if as_json:
         _echo_json(report.as_dict())
         return
+    if explain:
+        click.echo(f"language: {lang or 'unknown'}; backbone: "
+                   f"{backbone.name if backbone else 'rules only'}; "
+                   f"pull-quote floor: confidence {floor:.2f}\n")
     if not report.quotes:
         click.echo("no quotations found")
     chosen = report.pull_quote
@@ -271,6 +287,11 @@ def quotes(source: str, as_json: bool) -> None:
         mark = "★" if chosen is not None and quote.start == chosen.start else " "
         speaker = quote.speaker or "(speaker unknown)"
         click.echo(f"{mark} [{quote.kind}, {quote.score:.2f}] “{quote.text}” — {speaker}")
+        if explain:
+            click.echo(f"    confidence {quote.confidence:.2f}"
+                       + ("" if quote.evidence else ": no attribution found"))
+            for line in quote.evidence:
+                click.echo(f"    {line}")
     click.echo(f"\npull-quote: “{chosen.text}” — {chosen.speaker}" if chosen
                else "\npull-quote: none worth posting")
 

@@ -106,6 +106,8 @@ class _AccountBase(_Strict):
     hashtag_map: dict[str, str] = Field(default_factory=dict)
     hashtag_stoplist: tuple[str, ...] = ()
     utm: dict[str, str] = Field(default_factory=dict)
+    # None: the quote engine's default (quotes/evidence.py DEFAULT_MIN_CONFIDENCE)
+    quote_min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
     @field_validator("quiet_hours")
     @classmethod

@@ -76,6 +76,7 @@ class AccountSetup:
     fingerprint: str = ""
     charges: bool = False  # X bills per post: track the cost against the budget
     attach_card: bool = False  # render the quote card and attach it to the post
+    quote_min_confidence: float | None = None  # None: the quote engine's default
 
 
 @dataclass(frozen=True, slots=True)

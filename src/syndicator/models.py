@@ -73,6 +73,7 @@ class Article:
     summary: str | None = None
     image: str | None = None
     guid: str | None = None
+    language: str | None = None  # the feed's language tag (``en``, ``fr-CA``), if it has one
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "published", as_utc(self.published))

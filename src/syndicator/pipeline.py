@@ -179,13 +179,17 @@ class Pipeline:
         from dataclasses import replace
 
         from syndicator.compose import PostDoesNotFit, compose_post
-        from syndicator.quotes import analyse
+        from syndicator.quotes import DEFAULT_MIN_CONFIDENCE
 
-        candidates = analyse(text).candidates if text else ()
+        found = self.quote_candidates(text, article.language)
         article = replace(article, summary=_summary_text(article.summary))
         posts = []
         for account in feed.post_to:
             setup = self.accounts[account]
+            floor = setup.quote_min_confidence
+            floor = DEFAULT_MIN_CONFIDENCE if floor is None else floor
+            # a wrong name under a quote is worse than no quote: below the floor, none
+            candidates = tuple(q for q in found if q.confidence >= floor)
             settings = setup.compose
             if site and settings.site is None:
                 settings = _with_site(settings, site)
@@ -204,6 +208,18 @@ class Pipeline:
                     post = replace(post, text=text, weighted_length=len(text))
             posts.append(post)
         return posts
+
+    @staticmethod
+    def quote_candidates(text: str, language: str | None) -> tuple[Quote, ...]:
+        """Every postable quote, best first, read with the backbone of the article's
+        language (the feed's tag, else detected); each account applies its own floor."""
+        from syndicator.backbones import backbone_for
+        from syndicator.quotes import analyse, detect_language
+
+        if not text:
+            return ()
+        backbone = backbone_for(language or detect_language(text))
+        return analyse(text, min_confidence=0.0, backbone=backbone).candidates
 
     def _card(self, article: Article, account: str, settings: ComposeSettings,
               quote: Quote) -> Path:

@@ -26,10 +26,12 @@ from syndicator.compose.settings import ComposeSettings, LinkPlacement
 from syndicator.compose.templates import PostTemplate, cached_template, default_template
 from syndicator.compose.text import (
     ELLIPSIS,
+    as_standalone_quote,
     char_prefixes,
     clean_inline,
     quotation_marks_balanced,
     sentence_prefixes,
+    tidy_summary,
     word_prefixes,
 )
 from syndicator.compose.weighted import weighted_length
@@ -117,7 +119,7 @@ def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_Qu
     """
     out: list[tuple[_QuoteView, list[_QuoteView]]] = []
     for quote in candidates:
-        text = clean_inline(quote.text)
+        text = as_standalone_quote(clean_inline(quote.text))
         if not text or not quotation_marks_balanced(text):
             continue
         speaker = clean_inline(quote.speaker) or None
@@ -183,9 +185,8 @@ def compose_post(
     summary = clean_inline(article.summary) or None
     if summary is not None and summary.casefold() == title.casefold():
         summary = None
-    if summary is not None and len(summary) > SUMMARY_MAX_CHARS:
-        fitting = word_prefixes(summary, SUMMARY_MAX_CHARS)
-        summary = fitting[0] if fitting else None
+    if summary is not None:
+        summary = tidy_summary(summary, SUMMARY_MAX_CHARS)
 
     base: dict[str, object] = {
         # Facebook attaches the link; its text may still show it if a template asks.

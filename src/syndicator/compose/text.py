@@ -215,3 +215,44 @@ def char_prefixes(text: str, limit: int | None = None) -> list[str]:
             continue
         out.append(text[:i].rstrip() + ELLIPSIS)
     return out
+
+
+# A site's own truncation mark at the end of a feed summary: "[…]", "[...]", "…", "...".
+_TRUNCATION_MARK = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|\(\s*(?:…|\.\.\.)\s*\)|…|\.{3})\s*$")
+
+
+def tidy_summary(text: str, max_length: int) -> str | None:
+    """A summary an editor would print: at most *max_length* characters, never ending
+    mid-word or inside an open quotation.
+
+    Feeds often cut their summaries themselves ("…bilateral co […]"): the mark and the
+    broken word go, then the text ends at its last whole sentence (if that keeps at least
+    half of it) or between words with "…". None when nothing readable is left.
+    """
+    mark = _TRUNCATION_MARK.search(text)
+    cut = mark is not None and mark.start() > 0
+    if cut:
+        assert mark is not None
+        text = text[: mark.start()]
+        if text[-1:] not in ".!?\"”’»)":
+            text = text[: max(0, text.rfind(" "))].rstrip()  # the broken last word
+    cut = cut or len(text) > max_length or not quotation_marks_balanced(text)
+    if not cut:
+        return text or None
+    if len(text) <= max_length and quotation_marks_balanced(text) and \
+            _SENTENCE_END.search(text + " ", max(0, len(text) - 3)):
+        return text
+    sentences = [s for s in sentence_prefixes(text + " ") if len(s) <= max_length]
+    if sentences and 2 * len(sentences[0]) >= min(len(text), max_length):
+        return sentences[0]
+    words = word_prefixes(text + " ", max_length)
+    return words[0] if words else None
+
+
+def as_standalone_quote(text: str) -> str:
+    """A quotation shown on its own ends as a sentence: the comma (or semicolon, colon)
+    that led into its attribution becomes a full stop (“…apart,” — X → “…apart.” — X)."""
+    stripped = text.rstrip()
+    if stripped[-1:] in ",;:":
+        return stripped[:-1].rstrip() + "."
+    return stripped

@@ -62,7 +62,9 @@ def parse_feed(feed: str, content: bytes, *, url: str, content_type: str | None 
             raise FeedError(feed, "not an RSS or Atom feed (no feed elements found) — fix: "
                                   "point url at the site's feed, e.g. /feed/ or /rss")
     base = url if url.startswith(("http://", "https://")) else ""
-    articles = [a for a in (_article(feed, e, base) for e in entries) if a is not None]
+    feed_language = _language_tag(parsed.get("feed", {}).get("language"))
+    articles = [a for a in (_article(feed, e, base, feed_language) for e in entries)
+                if a is not None]
     feed_title = parsed.get("feed", {}).get("title")
     return ParsedFeed(feed_title, articles,
                       f"malformed feed ({problem}); used the {len(articles)} entries found"
@@ -122,7 +124,26 @@ def _bozo_reason(parsed: Any) -> str:
     return text.splitlines()[0][:200]
 
 
-def _article(feed: str, entry: Any, base: str) -> Article | None:
+def _language_tag(value: object) -> str | None:
+    """A BCP 47 tag as feeds write it (``en-us``, ``fr_FR``), or None for anything else."""
+    if not isinstance(value, str):
+        return None
+    tag = value.strip().replace("_", "-")
+    primary = tag.split("-")[0]
+    return tag if 2 <= len(primary) <= 3 and primary.isalpha() and primary.isascii() else None
+
+
+def _entry_language(entry: Any) -> str | None:
+    """Atom's xml:lang on the entry's content, where a feed mixes languages."""
+    for part in entry.get("content") or ():
+        tag = _language_tag(part.get("language") if hasattr(part, "get") else None)
+        if tag:
+            return tag
+    return None
+
+
+def _article(feed: str, entry: Any, base: str, feed_language: str | None = None
+             ) -> Article | None:
     link = _link(entry, base)
     guid = (entry.get("id") or "").strip() or None
     content_html = _content(entry)
@@ -144,6 +165,7 @@ def _article(feed: str, entry: Any, base: str) -> Article | None:
         summary=summary,
         image=_image(entry, content_html or summary or "", link or base),
         guid=guid,
+        language=_entry_language(entry) or feed_language,
     )
 
 

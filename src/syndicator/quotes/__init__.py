@@ -3,5 +3,7 @@
 from __future__ import annotations
 
 from syndicator.quotes.engine import QuoteReport, analyse
+from syndicator.quotes.evidence import DEFAULT_MIN_CONFIDENCE
+from syndicator.quotes.language import detect_language
 
-__all__ = ["QuoteReport", "analyse"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "QuoteReport", "analyse", "detect_language"]

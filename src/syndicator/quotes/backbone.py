@@ -77,7 +77,7 @@ class Backbone:
         out: list[ParsedSpeaker | None] = []
         for parts in quotes:
             doc, offset = by_para[_para_of(paragraphs, parts[0][0])]
-            out.append(self._speaker(doc, offset, parts, quoted))
+            out.append(None if doc is None else self._speaker(doc, offset, parts, quoted))
         return out
 
     # -- reading the parse ------------------------------------------------------------

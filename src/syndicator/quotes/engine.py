@@ -316,6 +316,12 @@ def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor) -> float:
     if ev is not None and q.speaker and same_speaker(q.speaker, name):
         q.evidence = replace(ev, parse="agrees: " + desc)
         return max(prior, AGREEMENT_FLOOR)
+    if ev is not None and link is Link.UNNAMED_ROLE and p.kind is SpeakerKind.ROLE and \
+            p.text.split(None, 1)[0].casefold() in _DEFINITE:
+        # "the Russian leader": someone named before whom the index could not find; the
+        # rules' reading stands, no better and no worse for it
+        q.evidence = replace(ev, parse="does not name: " + desc)
+        return prior
     chain = (p.text, name) if name != p.text else ()
     reading = Evidence(Route.PARSE, link, p.text, chain, parse=desc)
     if ev is None or prior < PARSE_OVERRIDES_BELOW:
