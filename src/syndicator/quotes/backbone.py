@@ -185,7 +185,16 @@ class Backbone:
         if ent is not None and ent.label_ in res.place_labels:
             return None  # a country does not speak; its government or people do
         if head.pos_ == "PROPN":
-            return None  # a capitalised word the model could not place: no reading
+            # a name the entity model did not tag ("said Doe"): the proper-noun run
+            run = [t for t in head.subtree if t.i <= head.i and t.pos_ == "PROPN"
+                   and t.dep_ in ("compound", "flat", "flat:name", "nsubj", "nsubjpass",
+                                  "nsubj:pass", "pobj", "obj", "nmod")]
+            run = [t for t in run if all(doc_t.pos_ == "PROPN"
+                                          for doc_t in head.doc[t.i:head.i + 1])]
+            a, b = (run[0], head) if run else (head, head)
+            text = head.doc.text[a.idx:b.idx + len(b.text)]
+            return _Phrase(text, offset + a.idx, offset + a.idx + len(text), SpeakerKind.NAME,
+                           None)
         kept = [t for t in head.subtree if not _under_cut(t, head)]
         if not kept:
             return None

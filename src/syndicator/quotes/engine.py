@@ -315,6 +315,9 @@ def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor) -> float:
     desc = p.describe()
     if ev is not None and q.speaker and same_speaker(q.speaker, name):
         q.evidence = replace(ev, parse="agrees: " + desc)
+        if p.kind is SpeakerKind.NAME and p.label and _longer_name(name, q.speaker):
+            # the rules cut a name short ("Transportation Safety Board"): the entity is whole
+            q.speaker = name
         return max(prior, AGREEMENT_FLOOR)
     if ev is not None and link is Link.UNNAMED_ROLE and p.kind is SpeakerKind.ROLE and \
             p.text.split(None, 1)[0].casefold() in _DEFINITE:
@@ -347,12 +350,22 @@ def _parsed_name(p: ParsedSpeaker, att: Attributor) -> tuple[str | None, Link]:
         return p.text, Link.UNNAMED_ROLE
     m = att.mention_at(p.start, p.end)
     name = (m.canonical or m.name) if m is not None else att.ents.resolve(p.text, p.start)
+    if p.label and _longer_name(p.text, name):
+        name = p.text  # the rules' name index holds a cut-short form of this entity
     return name, Link.AS_WRITTEN if name == p.text else Link.SURNAME
 
 
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "his", "her", "its", "their",
                        "le", "la", "les", "ce", "cette", "el", "los", "las", "der", "die", "das"})
 _NAME_FILLER = frozenset({"the", "a", "an", "le", "la", "les", "el", "der", "die", "das"})
+
+
+def _longer_name(whole: str, part: str) -> bool:
+    """``whole`` holds every word of ``part`` and more before them ("National …")."""
+    w, p = whole.split(), part.split()
+    if w and w[0].casefold() in _NAME_FILLER:
+        w = w[1:]  # "The Daily Mail" is no longer a name than "Daily Mail"
+    return len(w) > len(p) and w[-len(p):] == p
 
 
 def same_speaker(a: str, b: str) -> bool:
