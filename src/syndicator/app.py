@@ -112,14 +112,18 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
     from syndicator.pacing import Pacing, parse_quiet_hours
 
     twitter = isinstance(account, TwitterAccount)
+    monthly_budget: float | None = None
+    price_post = price_post_with_url = 0.0
+    if isinstance(account, TwitterAccount):
+        monthly_budget = account.monthly_budget
+        price_post, price_post_with_url = account.price_post, account.price_post_with_url
     pacing = Pacing(
         spacing=account.spacing, max_per_day=account.max_per_day,
         quiet_hours=parse_quiet_hours(account.quiet_hours) if account.quiet_hours else None,
-        timezone=loaded.config.timezone,
-        monthly_budget=account.monthly_budget if twitter else None,
-        price_post=account.price_post if twitter else 0.0,
-        price_post_with_url=account.price_post_with_url if twitter else 0.0)
-    attach = account.card is not None and (twitter or account.format == "photo")
+        timezone=loaded.config.timezone, monthly_budget=monthly_budget,
+        price_post=price_post, price_post_with_url=price_post_with_url)
+    attach = account.card is not None and (
+        isinstance(account, TwitterAccount) or account.format == "photo")
     return AccountSetup(name=name, compose=compose, pacing=pacing,
                         fingerprint=fingerprint(account), charges=twitter, attach_card=attach,
                         quote_min_confidence=account.quote_min_confidence)

@@ -187,8 +187,8 @@ class Outbox:
                 return PublishResult(d, "sent", url or remote_id)
             case Duplicate(reason=reason):
                 found = publisher.find(_posted_url(d), self._since(d), d.text)
-                remote_id = found.remote_id if isinstance(found, Found) else None
-                url = found.url if isinstance(found, Found) else None
+                found_id = found.remote_id if isinstance(found, Found) else None
+                found_url = found.url if isinstance(found, Found) else None
                 if isinstance(found, Found):
                     note = None
                 elif isinstance(found, NotFound):
@@ -196,7 +196,7 @@ class Outbox:
                 else:  # never a resend: only the id is missing
                     note = f"{reason}; could not look for the earlier post ({found.reason})"
                 self._finish(d, status="sent", now=now, outcome="duplicate",
-                                  error=note, remote_id=remote_id, remote_url=url)
+                                  error=note, remote_id=found_id, remote_url=found_url)
                 log.warning("account %s: %s for %s; not resending", name, reason, d.article_link)
                 return PublishResult(d, "sent", f"duplicate: {reason}")
             case RateLimited(retry_at=retry_at, reason=reason):

@@ -36,20 +36,21 @@ def collect_status(loaded: LoadedConfig, store: Store, *,
     accounts = []
     now = clock()
     for name, account in config.accounts.items():
-        state = store.account_state(name)
-        paused = state.paused_until is not None and state.paused_until > now
+        acct_state = store.account_state(name)
+        paused = acct_state.paused_until is not None and acct_state.paused_until > now
         pacing = account_setup(loaded, name).pacing
         spent = store.cost_since(name, local_month_start(now, pacing.timezone))
         sent_today = store.sent_since(name, local_day_start(now, pacing.timezone))
-        waiting = None if paused else blocked(pacing, now, last_post_at=state.last_post_at,
-                                              sent_today=sent_today, spent_this_month=spent)
+        waiting = None if paused else blocked(
+            pacing, now, last_post_at=acct_state.last_post_at, sent_today=sent_today,
+            spent_this_month=spent)
         accounts.append({
             "name": name, "platform": account.platform,
             "state": "paused" if paused else "waiting" if waiting else "ok",
-            "paused_until": None if not paused or state.paused_until is None
-            or state.paused_until.year == 9999 else _iso(state.paused_until),
-            "reason": state.pause_reason if paused else waiting[0] if waiting else None,
-            "last_post": _iso(state.last_post_at),
+            "paused_until": None if not paused or acct_state.paused_until is None
+            or acct_state.paused_until.year == 9999 else _iso(acct_state.paused_until),
+            "reason": acct_state.pause_reason if paused else waiting[0] if waiting else None,
+            "last_post": _iso(acct_state.last_post_at),
             "posts_today": sent_today,
             "budget": {"spent": round(spent, 3), "monthly": pacing.monthly_budget}
             if pacing.monthly_budget is not None else None,

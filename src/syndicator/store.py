@@ -552,7 +552,8 @@ class Store:
     def deliveries(self, *, statuses: Sequence[str] | None = None, account: str | None = None,
                    feed: str | None = None, limit: int = 50,
                    newest_first: bool = True) -> list[Delivery]:
-        where, args = ["1 = 1"], []
+        where: list[str] = ["1 = 1"]
+        args: list[str] = []
         if statuses:
             where.append(f"d.status IN ({','.join('?' * len(statuses))})")
             args.extend(statuses)

@@ -40,9 +40,9 @@ def extract_main_text(html: str, url: str | None = None) -> str:
             node.decompose()
     best: LexborNode | None = None
     for sel in _CANDIDATES:
-        node = tree.css_first(sel)
-        if node is not None and _p_text(node) > 200:
-            best = node
+        found = tree.css_first(sel)
+        if found is not None and _p_text(found) > 200:
+            best = found
             break
     if best is None:
         scores: dict[int, tuple[int, LexborNode]] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from syndicator.compose.hashtags import hashtags_for
@@ -138,13 +139,14 @@ def _plans(
     """Yield attempts in order of preference; the caller stops at the first fitting one."""
     wholes = [whole for whole, _ in quotes]
     cuts = [cut for _, quote_cuts in quotes for cut in quote_cuts]
+    first_views: list[_QuoteView | None] = [*wholes] if wholes else [None]
     for k in range(len(hashtags), -1, -1):
         tags = hashtags[:k]
-        for view in wholes or [None]:
+        for view in first_views:
             yield fitter.attempt(view, tags, title)
         for _, quote_cuts in quotes:
             yield fitter.first_fitting(
-                quote_cuts, lambda v, tags=tags: fitter.attempt(v, tags, title)
+                quote_cuts, partial(fitter.attempt, hashtags=tags, title=title)
             )
     shorter_titles = word_prefixes(title)
     if quotes:

@@ -229,7 +229,8 @@ class FacebookPublisher:
                              f"{exc}); the post may exist: reconcile before resending")
         assert isinstance(exc, facebook.GraphAPIError)
         result = exc.result if isinstance(exc.result, dict) else {}
-        error = result.get("error") if isinstance(result.get("error"), dict) else {}
+        raw_error = result.get("error")
+        error: dict[Any, Any] = raw_error if isinstance(raw_error, dict) else {}
         code = exc.code if exc.code is not None else error.get("code")
         subcode = error.get("error_subcode")
         message = scrub(str(exc.message if isinstance(exc.message, str) else exc), self._secrets)
@@ -250,8 +251,8 @@ class FacebookPublisher:
             return Duplicate("Facebook says this is a duplicate status (#506); an earlier "
                              "copy probably exists: reconcile, never resend")
         if code == 190:
-            return AuthFailed(TOKEN_REASONS.get(
-                subcode, f"Facebook rejected the access token (190: {message}); {NEW_TOKEN}"))
+            reason = f"Facebook rejected the access token (190: {message}); {NEW_TOKEN}"
+            return AuthFailed(TOKEN_REASONS.get(subcode, reason) if subcode is not None else reason)
         if code == 102:
             return AuthFailed(f"Facebook session is invalid (102); {NEW_TOKEN}")
         if code == 10 or (isinstance(code, int) and 200 <= code <= 299):

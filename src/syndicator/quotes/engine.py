@@ -208,15 +208,15 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                     r.drop = True
                     j += 1
                     continue
-            cand = att.gap_attribution(q.end, r.start)
-            if cand is None:
+            gap = att.gap_attribution(q.end, r.start)
+            if gap is None:
                 break
             ended_r = r.text(text).rstrip()[-1:] in ".!?"
             lim = _limit(text, r.end, qs, j + 1, paras[r.last_para][1])
             if att.after(r.end, lim, ended_r) is not None:
                 break  # the second part has its own attribution: two quotes
-            speaker, role, link = att.resolve(cand, q.end)
-            q.evidence = _evidence(Route.INTERRUPTING, link, cand, speaker,
+            speaker, role, link = att.resolve(gap, q.end)
+            q.evidence = _evidence(Route.INTERRUPTING, link, gap, speaker,
                                    text[q.end : r.start])
             q.parts.extend(r.parts)
             q.end, q.closed, q.last_para = r.end, r.closed, r.last_para
@@ -247,7 +247,6 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         ended = body.rstrip()[-1:] in ".!?"
         kind = _kind(body, before_txt)
         speech_verb = VERB_RE.search(before_txt) is not None
-        cand: Cand | None = None
         if not q.attributed:
             lim = _limit(text, q.end, qs, idx + 1, paras[q.last_para][1])
             res = att.after(q.end, lim, ended)
@@ -271,10 +270,10 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                     q.evidence = Evidence(Route.CAPS_SCRIPT, Link.AS_WRITTEN,
                                           para_texts[pi - 1].strip()[-80:])
             elif pi > 0 and not chrome[pi - 1]:
-                cand = att.previous_paragraph(para_texts[pi - 1], paras[pi - 1][0])
-                if cand is not None:
-                    q.speaker, q.role, link = att.resolve(cand, cand.start)
-                    q.evidence = _evidence(Route.PREVIOUS_PARAGRAPH, link, cand, q.speaker,
+                intro = att.previous_paragraph(para_texts[pi - 1], paras[pi - 1][0])
+                if intro is not None:
+                    q.speaker, q.role, link = att.resolve(intro, intro.start)
+                    q.evidence = _evidence(Route.PREVIOUS_PARAGRAPH, link, intro, q.speaker,
                                            para_texts[pi - 1].strip()[-80:])
                     q.attributed = True
         if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):

@@ -504,17 +504,17 @@ def find_mentions(
             continue
         # A role phrase fills the whole gap: it starts and ends with white space and
         # holds nothing but words, spaces and a comma (cheap tests first).
-        g = (
+        gap = (
             _LOWER_ROLE_GAP.match(text, a.end, b.start)
             if text[a.end : a.end + 1] in _GAP_SPACE
             and text[b.start - 1 : b.start] in _GAP_SPACE
             and _NOT_IN_GAP.search(text, a.end, b.start) is None
             else None
         )
-        if g and any(w.strip(",").casefold() in PERSON_ROLES for w in g.group(1).split()):
+        if gap and any(w.strip(",").casefold() in PERSON_ROLES for w in gap.group(1).split()):
             a.modifier = True
             b.evidence = True
-            b.role = (text[a.start : a.end] + " " + g.group(1)).strip()
+            b.role = (text[a.start : a.end] + " " + gap.group(1)).strip()
         elif (
             a.kind == "role"
             and text[a.end : a.end + 1] == " "

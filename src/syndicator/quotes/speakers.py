@@ -150,8 +150,8 @@ class Attributor:
         if name in self._genders:
             return self._genders[name]
         first = name.split()[0].casefold() if name.split() else ""
-        f, m = first in FEMALE_NAMES, first in MALE_NAMES
-        g = "f" if f and not m else "m" if m and not f else None
+        female, male = first in FEMALE_NAMES, first in MALE_NAMES
+        g = "f" if female and not male else "m" if male and not female else None
         self._genders[name] = g
         return g
 
@@ -344,6 +344,7 @@ class Attributor:
         """'…," said X' / '…," X said' / '…' X (end of paragraph), and how it was found."""
         text = self.text
         m = _LEAD_PUNCT.match(text, q_end)
+        assert m is not None  # every part of the pattern is optional: it always matches
         p = m.end()
         if p >= limit or text[p] in ".!?":
             return None
