@@ -11,7 +11,7 @@ the rules attribute alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -60,6 +60,7 @@ class Backbone:
     parse: Parser
     resources: ParseResources
     name: str = "spacy"
+    _last: dict[tuple[int, int], Any] = field(default_factory=dict)  # the last call's docs
 
     @classmethod
     def for_language(cls, language: str, parse: Parser, name: str = "spacy") -> Backbone | None:
@@ -73,12 +74,22 @@ class Backbone:
         wanted = sorted({_para_of(paragraphs, parts[0][0]) for parts in quotes})
         docs = list(self.parse([text[paragraphs[i][0]:paragraphs[i][1]] for i in wanted]))
         by_para = {i: (doc, paragraphs[i][0]) for i, doc in zip(wanted, docs, strict=True)}
+        self._last = {paragraphs[i]: doc for i, (doc, _) in by_para.items()}
         quoted = [span for parts in quotes for span in parts]
         out: list[ParsedSpeaker | None] = []
         for parts in quotes:
             doc, offset = by_para[_para_of(paragraphs, parts[0][0])]
             out.append(None if doc is None else self._speaker(doc, offset, parts, quoted))
         return out
+
+    def places(self, text: str, paragraph: tuple[int, int]) -> frozenset[str]:
+        """Names the parse tags as places or peoples in a paragraph it has read: a
+        country, a city or a nationality does not speak ("said Grand Forks, N.D., native")."""
+        labels = self.resources.place_labels | {"NORP", "LANGUAGE", "DATE", "WORK_OF_ART"}
+        doc = self._last.get(paragraph)
+        if doc is None:
+            return frozenset()
+        return frozenset(e.text for e in doc.ents if e.label_ in labels)
 
     # -- reading the parse ------------------------------------------------------------
     def _speaker(self, doc: Any, offset: int, parts: Sequence[tuple[int, int]],

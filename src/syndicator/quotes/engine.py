@@ -278,7 +278,8 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                     q.attributed = True
         if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):
             continue
-        confidence = _reconcile(q, parsed[idx], att) if backbone else (
+        confidence = _reconcile(q, parsed[idx], att,
+                                backbone.places(text, paras[pi])) if backbone else (
             q.evidence.prior if q.speaker and q.evidence else 0.0)
         if q.speaker and (q.evidence is None or q.evidence.link is not Link.UNNAMED_ROLE):
             att.add_speaker(q.start, q.speaker)  # "a witness" is no referent for "he"
@@ -302,10 +303,13 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 PARSE_OVERRIDES_BELOW = 0.8
 
 
-def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor) -> float:
+def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor,
+               places: frozenset[str] = frozenset()) -> float:
     """Check the rules' speaker against the parse's reading; the confidence that results."""
     ev = q.evidence if q.speaker else None
     prior = ev.prior if ev else 0.0
+    if ev is not None and q.speaker in places and ev.link is Link.AS_WRITTEN:
+        prior *= DISAGREEMENT_FACTOR  # the parse reads the "name" as a place or a people
     if p is None:
         return prior * NO_READING_FACTOR  # the parse found no speaker where the rules did
     name, link = _parsed_name(p, att)
