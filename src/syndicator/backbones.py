@@ -58,12 +58,21 @@ def _load(lang: str) -> Backbone | None:
     """A backbone whose model is read on its first parse (a quote that needs attributing),
     not when the article's language is first seen."""
     for model in models_for(lang):
-        if importlib.util.find_spec(model) is None:
+        if not _installed(model):
             continue
         backbone = Backbone.for_language(lang, _LazyParser(model), name=f"spacy:{model}")
         if backbone is not None:
             return backbone
     return None
+
+
+def _installed(model: str) -> bool:
+    """Is a model package of that name importable? A malformed name (from the
+    environment) is simply not installed."""
+    try:
+        return importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class _LazyParser:

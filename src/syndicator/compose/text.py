@@ -231,8 +231,7 @@ def tidy_summary(text: str, max_length: int) -> str | None:
     """
     mark = _TRUNCATION_MARK.search(text)
     cut = mark is not None and mark.start() > 0
-    if cut:
-        assert mark is not None
+    if mark is not None and cut:
         text = text[: mark.start()]
         if text[-1:] not in ".!?\"”’»)":
             text = text[: max(0, text.rfind(" "))].rstrip()  # the broken last word

@@ -11,7 +11,7 @@ the rules attribute alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -28,6 +28,7 @@ _CUT_DEPS = frozenset({"relcl", "acl", "acl:relcl", "appos", "punct", "advcl", "
                        "parataxis", "dep"})
 _PRONOUN_POS = frozenset({"PRON"})
 _NEAR = 200  # characters around a quote in which its verb of speech is looked for
+_NOT_SPEAKER_LABELS = frozenset({"NORP", "LANGUAGE", "DATE", "WORK_OF_ART"})
 
 
 class SpeakerKind(StrEnum):
@@ -52,6 +53,16 @@ class ParsedSpeaker:
         return f"{self.text!r} is the {self.relation} of '{self.verb}' ({self.kind})"
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The parse's view of one quotation: its speaker, if it found one, and the names in
+    its paragraph that the parse tags as places, peoples or dates — a country, a city or a
+    nationality does not speak ("said Grand Forks, N.D., native")."""
+
+    speaker: ParsedSpeaker | None
+    places: frozenset[str] = frozenset()
+
+
 @dataclass(slots=True)
 class Backbone:
     """A parser for one language and that language's resources."""
@@ -60,36 +71,32 @@ class Backbone:
     parse: Parser
     resources: ParseResources
     name: str = "spacy"
-    _last: dict[tuple[int, int], Any] = field(default_factory=dict)  # the last call's docs
 
     @classmethod
     def for_language(cls, language: str, parse: Parser, name: str = "spacy") -> Backbone | None:
         resources = PARSE_RESOURCES.get(language)
         return None if resources is None else cls(language, parse, resources, name)
 
-    def speakers(self, text: str, quotes: Sequence[Sequence[tuple[int, int]]],
-                 paragraphs: Sequence[tuple[int, int]]) -> list[ParsedSpeaker | None]:
-        """For each quote (its quoted parts, offsets in ``text``), the speaker the parse
-        gives, or None. Only the paragraphs that hold a quote are parsed."""
+    def read(self, text: str, quotes: Sequence[Sequence[tuple[int, int]]],
+             paragraphs: Sequence[tuple[int, int]]) -> list[Reading]:
+        """For each quote (its quoted parts, offsets in ``text``), what the parse says of
+        its speaker. Only the paragraphs that hold a quote are parsed. Nothing is kept
+        between calls: one backbone serves every thread."""
         wanted = sorted({_para_of(paragraphs, parts[0][0]) for parts in quotes})
         docs = list(self.parse([text[paragraphs[i][0]:paragraphs[i][1]] for i in wanted]))
         by_para = {i: (doc, paragraphs[i][0]) for i, doc in zip(wanted, docs, strict=True)}
-        self._last = {paragraphs[i]: doc for i, (doc, _) in by_para.items()}
+        non_speaker = self.resources.place_labels | _NOT_SPEAKER_LABELS
+        places = {i: frozenset() if doc is None else
+                  frozenset(e.text for e in doc.ents if e.label_ in non_speaker)
+                  for i, (doc, _) in by_para.items()}
         quoted = [span for parts in quotes for span in parts]
-        out: list[ParsedSpeaker | None] = []
+        out: list[Reading] = []
         for parts in quotes:
-            doc, offset = by_para[_para_of(paragraphs, parts[0][0])]
-            out.append(None if doc is None else self._speaker(doc, offset, parts, quoted))
+            i = _para_of(paragraphs, parts[0][0])
+            doc, offset = by_para[i]
+            speaker = None if doc is None else self._speaker(doc, offset, parts, quoted)
+            out.append(Reading(speaker, places[i]))
         return out
-
-    def places(self, text: str, paragraph: tuple[int, int]) -> frozenset[str]:
-        """Names the parse tags as places or peoples in a paragraph it has read: a
-        country, a city or a nationality does not speak ("said Grand Forks, N.D., native")."""
-        labels = self.resources.place_labels | {"NORP", "LANGUAGE", "DATE", "WORK_OF_ART"}
-        doc = self._last.get(paragraph)
-        if doc is None:
-            return frozenset()
-        return frozenset(e.text for e in doc.ents if e.label_ in labels)
 
     # -- reading the parse ------------------------------------------------------------
     def _speaker(self, doc: Any, offset: int, parts: Sequence[tuple[int, int]],

@@ -10,7 +10,7 @@ from itertools import islice
 
 from syndicator.article.boilerplate import boilerplate_flags
 from syndicator.models import Quote, QuoteKind
-from syndicator.quotes.backbone import Backbone, ParsedSpeaker, SpeakerKind
+from syndicator.quotes.backbone import Backbone, ParsedSpeaker, Reading, SpeakerKind
 from syndicator.quotes.evidence import (
     AGREEMENT_FLOOR,
     DEFAULT_MIN_CONFIDENCE,
@@ -225,9 +225,8 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
         joined.append(q)
         i = j
     qs = [q for q in joined if not q.drop]
-    parsed: list[ParsedSpeaker | None] = (
-        backbone.speakers(text, [q.parts for q in qs], paras) if backbone and qs
-        else [None] * len(qs)
+    readings: list[Reading] | None = (
+        backbone.read(text, [q.parts for q in qs], paras) if backbone and qs else None
     )
 
     # 2. Attribute, classify and filter non-speech.
@@ -278,8 +277,7 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
                     q.attributed = True
         if _not_speech(text, q, body, before_txt, speech_verb, para_texts[pi], headline[pi]):
             continue
-        confidence = _reconcile(q, parsed[idx], att,
-                                backbone.places(text, paras[pi])) if backbone else (
+        confidence = _reconcile(q, readings[idx], att) if readings else (
             q.evidence.prior if q.speaker and q.evidence else 0.0)
         if q.speaker and (q.evidence is None or q.evidence.link is not Link.UNNAMED_ROLE):
             att.add_speaker(q.start, q.speaker)  # "a witness" is no referent for "he"
@@ -303,12 +301,12 @@ def analyse(text: str, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 PARSE_OVERRIDES_BELOW = 0.8
 
 
-def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor,
-               places: frozenset[str] = frozenset()) -> float:
+def _reconcile(q: _Q, reading: Reading, att: Attributor) -> float:
     """Check the rules' speaker against the parse's reading; the confidence that results."""
     ev = q.evidence if q.speaker else None
     prior = ev.prior if ev else 0.0
-    if ev is not None and q.speaker in places and ev.link is Link.AS_WRITTEN:
+    p = reading.speaker
+    if ev is not None and q.speaker in reading.places and ev.link is Link.AS_WRITTEN:
         prior *= DISAGREEMENT_FACTOR  # the parse reads the "name" as a place or a people
     if p is None:
         return prior * NO_READING_FACTOR  # the parse found no speaker where the rules did
@@ -322,18 +320,17 @@ def _reconcile(q: _Q, p: ParsedSpeaker | None, att: Attributor,
             # the rules cut a name short ("Transportation Safety Board"): the entity is whole
             q.speaker = name
         return max(prior, AGREEMENT_FLOOR)
-    if ev is not None and link is Link.UNNAMED_ROLE and p.kind is SpeakerKind.ROLE and \
-            p.text.split(None, 1)[0].casefold() in _DEFINITE:
+    if ev is not None and link is Link.UNNAMED_ROLE and _definite_role(p):
         # "the Russian leader": someone named before whom the index could not find; the
         # rules' reading stands, no better and no worse for it
         q.evidence = replace(ev, parse="does not name: " + desc)
         return prior
     chain = (p.text, name) if name != p.text else ()
-    reading = Evidence(Route.PARSE, link, p.text, chain, parse=desc)
+    parsed = Evidence(Route.PARSE, link, p.text, chain, parse=desc)
     if ev is None or prior < PARSE_OVERRIDES_BELOW:
         q.speaker, q.role = name, None
-        q.evidence = reading
-        return reading.prior * (DISAGREEMENT_FACTOR if ev is not None else 1.0) ** 0.5
+        q.evidence = parsed
+        return parsed.prior * (DISAGREEMENT_FACTOR if ev is not None else 1.0) ** 0.5
     q.evidence = replace(ev, parse="disagrees: " + desc)
     return prior * DISAGREEMENT_FACTOR
 
@@ -344,11 +341,10 @@ def _parsed_name(p: ParsedSpeaker, att: Attributor) -> tuple[str | None, Link]:
         name, _, link = att.resolve(Cand("pron", p.text.casefold(), p.start, p.end), p.start)
         return name, link
     if p.kind is SpeakerKind.ROLE:
-        first = p.text.split(None, 1)[0].casefold()
-        if first in _DEFINITE:
+        if _definite_role(p):
             # "the president": someone the article has named; the rules' index knows whom
-            name, _, link = att.resolve(Cand("role", p.text[len(first):].strip().casefold(),
-                                             p.start, p.end), p.start)
+            noun = p.text.split(None, 1)[1].casefold() if " " in p.text else ""
+            name, _, link = att.resolve(Cand("role", noun, p.start, p.end), p.start)
             return (name, link) if name else (p.text, Link.UNNAMED_ROLE)
         return p.text, Link.UNNAMED_ROLE
     m = att.mention_at(p.start, p.end)
@@ -361,6 +357,11 @@ def _parsed_name(p: ParsedSpeaker, att: Attributor) -> tuple[str | None, Link]:
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "his", "her", "its", "their",
                        "le", "la", "les", "ce", "cette", "el", "los", "las", "der", "die", "das"})
 _NAME_FILLER = frozenset({"the", "a", "an", "le", "la", "les", "el", "der", "die", "das"})
+
+
+def _definite_role(p: ParsedSpeaker) -> bool:
+    """A role phrase that points back at someone ("the president", "his spokesman")."""
+    return p.kind is SpeakerKind.ROLE and p.text.split(None, 1)[0].casefold() in _DEFINITE
 
 
 def _longer_name(whole: str, part: str) -> bool:
