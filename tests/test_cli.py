@@ -93,6 +93,8 @@ def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
             assert not any(b.lower() in text.lower() for b in BOILERPLATE), text
 
 
+@pytest.mark.skipif(not (SHARED / "examples" / "seed-article.txt").is_file(),
+                    reason="shared examples not available beside this clone")
 def test_quotes_json_contract_on_the_seed_article() -> None:
     text = (SHARED / "examples" / "seed-article.txt").read_text(encoding="utf-8")
     result = invoke("quotes", "-", "--json", input=text)
