@@ -11,7 +11,7 @@ the rules attribute alone.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -48,6 +48,7 @@ class ParsedSpeaker:
     label: str | None  # the entity label, if the phrase is an entity
     verb: str  # lemma of the verb (or the source marker)
     relation: str  # how the phrase hangs from it
+    person: bool = False  # the entity model tags the phrase as a person
 
     def describe(self) -> str:
         return f"{self.text!r} is the {self.relation} of '{self.verb}' ({self.kind})"
@@ -95,6 +96,8 @@ class Backbone:
             i = _para_of(paragraphs, parts[0][0])
             doc, offset = by_para[i]
             speaker = None if doc is None else self._speaker(doc, offset, parts, quoted)
+            if speaker is not None and speaker.label in self.resources.person_labels:
+                speaker = replace(speaker, person=True)
             out.append(Reading(speaker, places[i]))
         return out
 

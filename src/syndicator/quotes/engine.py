@@ -319,6 +319,10 @@ def _reconcile(q: _Q, reading: Reading, att: Attributor) -> float:
         if p.kind is SpeakerKind.NAME and p.label and _longer_name(name, q.speaker):
             # the rules cut a name short ("Transportation Safety Board"): the entity is whole
             q.speaker = name
+        elif p.person and _longer_name(q.speaker, name):
+            # the rules kept an office or a place before the person ("Swimmer Michael
+            # Phelps", "IC Gary Moses"): the entity model marks where the name starts
+            q.speaker = name
         return max(prior, AGREEMENT_FLOOR)
     if ev is not None and link is Link.UNNAMED_ROLE and _definite_role(p):
         # "the Russian leader": someone named before whom the index could not find; the

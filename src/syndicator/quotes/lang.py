@@ -36,16 +36,24 @@ assurer confier lancer prévenir conclure poursuivre rappeler écrire répondre 
 dénoncer raconter insister noter observer reconnaître regretter commenter marteler
 avertir promettre juger considérer exclamer tweeter demander interroger lire confirmer
 témoigner résumer protester avouer admettre plaider réagir s'exclamer clamer crier
+détailler nuancer soutenir tempêter plaisanter ironiser rapporter signaler mentionner
+répliquer rétorquer objecter certifier glisser lâcher inquiéter réjouir féliciter
 """
 _DE_SPEECH = """
 sagen erklären betonen sprechen schreiben meinen hinzufügen ergänzen erläutern berichten
 mitteilen warnen fordern kritisieren bestätigen versichern antworten fragen rufen
-zitieren twittern unterstreichen behaupten verkünden ankündigen
+zitieren twittern unterstreichen behaupten verkünden ankündigen erzählen mahnen klagen
+beklagen loben erinnern hinweisen feststellen erwidern entgegnen einräumen zugeben
+bekräftigen beteuern bilanzieren resümieren schildern beschreiben kommentieren ausführen
+hervorheben appellieren argumentieren schimpfen
 """
 _ES_SPEECH = """
 decir afirmar explicar señalar asegurar añadir agregar indicar declarar escribir comentar
 manifestar sostener subrayar advertir preguntar responder expresar insistir denunciar
 anunciar destacar apuntar reconocer recordar concluir tuitear confirmar criticar gritar
+relatar contar precisar detallar narrar enfatizar mencionar reiterar aclarar exclamar
+lamentar opinar argumentar puntualizar sentenciar reclamar pedir exigir proclamar prometer
+admitir confesar agradecer valorar recalcar alertar plantear exponer proponer
 """
 
 PARSE_RESOURCES: dict[str, ParseResources] = {

@@ -5,6 +5,14 @@ General vocabulary of news writing in en/fr/es/de, never names of people.
 
 from __future__ import annotations
 
+from syndicator.quotes.inflect import speech_forms
+from syndicator.quotes.lang import PARSE_RESOURCES
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # Verbs that introduce speech or writing. Multi-word forms first (regex alternation order).
 SPEECH_VERBS = (
     "according to",
@@ -190,6 +198,14 @@ SPEECH_VERBS = (
     "so",
     "steht",
 )
+
+# ... and every reporting form of each language's lemmas of speech (``lang``), so the
+# rules know "relató" and "fügte hinzu" as the parse knows their lemmas.
+_CONJUGATED = sorted(
+    {form for lang, res in PARSE_RESOURCES.items()
+     for form in speech_forms(lang, res.speech_lemmas)} - set(SPEECH_VERBS)
+)
+SPEECH_VERBS = SPEECH_VERBS + tuple(_CONJUGATED)
 
 # Verbs that only attach speech when they stand right next to it.
 AUX = ("has", "have", "had", "was", "is", "would", "will", "did", "does", "also", "a", "hat")
@@ -569,7 +585,46 @@ PERSON_ROLES = frozenset(
         "sprecher",
         "kanzler",
     ]
+)# ... and the wider vocabulary of occupations written before a name ("Swimmer Michael
+# Phelps", "historian Jane Doe"), in the four languages.
+PERSON_ROLES = PERSON_ROLES | _word_set(
+    """
+    swimmer runner skier cyclist striker midfielder defender goalkeeper quarterback pitcher
+    athlete boxer wrestler golfer jockey artist writer novelist poet filmmaker producer
+    photographer entrepreneur investor historian physician nurse surgeon psychologist
+    sociologist biologist chemist physicist astronomer geologist archaeologist blogger
+    journalist columnist commentator critic campaigner organiser organizer volunteer
+    councillor councilor alderman sheriff deputy detective inspector constable trooper
+    ranger firefighter paramedic chaplain bishop archbishop cardinal rabbi imam pastor priest
+    superintendent principal dean provost lecturer scholar curator architect designer
+    co-founder cofounder cfo coo cto chair vice-president treasurer clerk auditor regulator
+    strategist pollster consultant lobbyist barrister solicitor magistrate chef composer
+    translator editor-in-chief publisher broadcaster presenter host anchor ombudsman
+    mediator inspector-general commissioner-general
+    traducteur traductrice écrivain écrivaine journaliste chercheur chercheuse avocat avocate
+    député députée sénateur sénatrice militant militante blogueur blogueuse président
+    présidente fondateur fondatrice porte-parole
+    periodista escritor escritora investigador investigadora abogado abogada diputado
+    diputada senador senadora activista bloguero bloguera fundador fundadora vocero vocera
+    traductor traductora secretario secretaria
+    """
 )
+# Endings of German compound nouns for a person's office or trade ("Regierungssprecher",
+# "Wikinews-Mitbegründer", "Übersetzerin"): a capitalised word ending so is a role.
+ROLE_SUFFIXES = tuple(
+    """
+    sprecher sprecherin gründer gründerin leiter leiterin chef chefin präsident präsidentin
+    minister ministerin direktor direktorin vorsitzende vorsitzender kanzler kanzlerin
+    übersetzer übersetzerin autor autorin experte expertin forscher forscherin politiker
+    politikerin abgeordnete abgeordneter bürgermeister bürgermeisterin trainer trainerin
+    berater beraterin journalist journalistin blogger bloggerin aktivist aktivistin anwalt
+    anwältin analyst analystin korrespondent korrespondentin redakteur redakteurin
+    professor professorin wissenschaftler wissenschaftlerin schriftsteller schriftstellerin
+    botschafter botschafterin beauftragte beauftragter kommissar kommissarin sekretär
+    sekretärin ökonom ökonomin historiker historikerin
+    """.split()
+)
+
 PUBLICATION_ROLES = frozenset(
     [
         "newspaper",
@@ -970,7 +1025,31 @@ CAP_STOPWORDS = frozenset(
         "pdt",
         "cet",
     ]
-) | DATE_WORDS
+) | DATE_WORDS | _word_set(
+    # Function words of the other languages: capitalised at a sentence's start, never a
+    # name ("Damit gibt es …", "Como Danner …", "Cependant …").
+    """
+    damit dabei darum deshalb daher dazu trotzdem jedoch außerdem zudem allerdings danach
+    davor dennoch somit hier dort heute gestern jetzt nun auch doch aber denn oder und
+    inzwischen bisher nachdem während seit als wenn weil ob zwar sogar vor nach bei mit für
+    gegen ohne über unter zwischen ihr dies diese dieser dieses jene jener man nicht noch
+    schon immer nie bereits etwa rund fast knapp mehr weniger viele einige alle beide jeder
+    jede jedes kein keine wie wo wer was warum wann dass da dann zuvor zuletzt später früher
+    damals seitdem stattdessen ebenso ebenfalls gleichzeitig insgesamt vielmehr zunächst
+    schließlich endlich bislang derzeit aktuell offenbar angeblich vermutlich laut zufolge
+    gemäß um aus von zu im am vom zum zur beim ins ans
+    además también pero aunque durante cuando donde mientras porque pues entonces luego
+    después antes ahora hoy ayer así incluso tampoco todavía ya aún sí no muy más menos este
+    esta estos estas ese esa esos esas aquel aquella cada todos todas ninguno ninguna
+    algunos algunas otro otra otros otras desde hasta hacia contra entre sobre tras con sin
+    para por según ante bajo como cuál cuáles quién quiénes qué cómo
+    cependant pourtant ainsi aussi alors depuis pendant lorsque quand mais donc car ensuite
+    enfin aujourd'hui demain puis toutefois néanmoins désormais déjà encore toujours jamais
+    parfois souvent comme pour par avec sans sous sur dans chez vers entre contre selon
+    malgré avant après ce cet cette ces chaque tous toutes certains certaines plusieurs
+    d'abord notamment surtout voici voilà qui que quoi où pourquoi comment combien
+    """
+)
 
 # Name connectors inside a name: "Voice of America", "Charles de Gaulle".
 CONNECTORS = frozenset(
@@ -1235,10 +1314,6 @@ ORG_WORDS = ORG_WORDS | frozenset(
 )
 
 # -- grammatical gender of a person, for he/she resolution ------------------------------
-
-
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 # Honorifics and role words that say a person is a woman or a man (lower case, no dot).

@@ -21,6 +21,7 @@ from syndicator.quotes.lexicon import (
     ORG_ROLES,
     ORG_WORDS,
     PERSON_ROLES,
+    ROLE_SUFFIXES,
     PUBLICATION_ROLES,
     SPEECH_VERBS,
     TITLES,
@@ -166,6 +167,8 @@ def _governed(before_words: list[str]) -> bool:
     return bool(words) and words[-1].lstrip("(").casefold() in _PREPOSITIONS
 
 
+# "We’d", "They’ll", "Don't": a pronoun or verb with its contraction is never a name.
+_CONTRACTION = re.compile(r"[’'](?:d|ll|re|ve|m)$|n[’']t$", re.IGNORECASE)
 _GERMAN_ARTICLES = frozenset("Der Die Das Dem Den Des Ein Eine Einer Einem Eines".split())  # noqa: SIM905
 _ORD_RE = re.compile(r"\d+(?:st|nd|rd|th)")
 _NONSPACE = re.compile(r"\S+")
@@ -343,6 +346,14 @@ def _is_title(tok: str) -> bool:
     return False
 
 
+def _is_role_word(tok: str) -> bool:
+    """An occupation or office written before a name, or an acronym (an agency, a post)."""
+    t = tok.rstrip(".").casefold()
+    last = t.rsplit("-", 1)[-1]
+    return (t in PERSON_ROLES or last in PERSON_ROLES or last.endswith(ROLE_SUFFIXES)
+            or (_ACRONYM.fullmatch(tok) is not None and len(tok) <= 5))
+
+
 def _is_abbrev(tok: str) -> bool:
     core = tok[:-1]
     return len(core) <= 1 or "." in core or core.casefold() in _ABBREV
@@ -354,7 +365,8 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     i = 0
     if len(tokens) > 1 and tokens[0] in _GERMAN_ARTICLES:
         i = 2  # "Das Blog …": a German article and its (capitalised) noun
-    while i < len(tokens) and tokens[i].rstrip(".").casefold() in CAP_STOPWORDS:
+    while i < len(tokens) and (tokens[i].rstrip(".").casefold() in CAP_STOPWORDS
+                               or _CONTRACTION.search(tokens[i]) is not None):
         if (
             tokens[i].casefold() in DATE_WORDS
             and i + 1 < len(tokens)
@@ -362,15 +374,17 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
         ):
             break  # "April Howard" is a name; "Tuesday Sep" is a date
         if tokens[i] == "The" and not sentence_initial and i == 0 and len(tokens) > 1:
-            rest_low = {t.rstrip(".").casefold() for t in tokens[1:]}
-            if rest_low & ORG_WORDS or len(tokens) == 2:
-                kept_the = True
-                break
+            # A capital "The" inside a sentence belongs to the name ("in The Washington
+            # Examiner"); the labelling conventions keep it, as the masthead writes it.
+            kept_the = True
+            break
         i += 1
     tokens = tokens[i:]
     k = -1
     for j, tok in enumerate(tokens):
-        if _is_title(tok):
+        # A title anywhere; an office or an acronym only where a full name follows
+        # ("Swimmer Michael Phelps", "FBI Director Christopher Wray", "IC Gary Moses").
+        if _is_title(tok) or (j <= len(tokens) - 3 and _is_role_word(tok)):
             k = j
     while 0 <= k < len(tokens) - 2 and tokens[k + 1].casefold() in ("of", "for", "de", "du"):
         k += 2

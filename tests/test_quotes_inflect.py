@@ -1,0 +1,83 @@
+"""Each language's verbs of speech, conjugated from their lemmas, and the name rules
+that keep offices, function words and contractions out of speakers' names."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicator.quotes import analyse
+from syndicator.quotes.inflect import speech_forms
+from syndicator.quotes.names import split_name
+
+
+@pytest.mark.parametrize(
+    ("language", "lemma", "form"),
+    [
+        ("es", "relatar", "relató"),  # regular -ar past
+        ("es", "añadir", "añadió"),  # regular -ir past
+        ("es", "decir", "dijo"),  # irregular
+        ("es", "advertir", "advirtió"),  # stem change
+        ("es", "explicar", "ha explicado"),  # perfect
+        ("de", "antworten", "antwortete"),  # linking e
+        ("de", "erklären", "erklärt"),  # inseparable prefix: no ge-
+        ("de", "sagen", "gesagt"),
+        ("de", "hinzufügen", "fügte"),  # separable, the base alone reports speech
+        ("de", "hinzufügen", "hinzugefügt"),
+        ("de", "schreiben", "schrieb"),  # strong
+        ("fr", "annoncer", "annonça"),  # c before a
+        ("fr", "déclarer", "a déclaré"),
+        ("fr", "dire", "a dit"),
+        ("en", "point", "pointed"),
+        ("en", "admit", "admitted"),
+    ],
+)
+def test_speech_forms_conjugate_lemmas(language: str, lemma: str, form: str) -> None:
+    assert form in speech_forms(language, [lemma])
+
+
+@pytest.mark.parametrize(
+    ("language", "lemma", "not_a_cue"),
+    [
+        ("es", "preguntar", "pregunta"),  # "la pregunta" is a noun
+        ("de", "zugeben", "gibt"),  # "gibt es" says nothing of speech
+        ("de", "antworten", "angetwortet"),  # "an" is not a prefix here
+        ("fr", "noter", "note"),  # "la note"
+        ("en", "criticize", "criticized"),  # takes an object, not a quotation
+    ],
+)
+def test_speech_forms_leave_out_nouns_and_bare_bases(language: str, lemma: str,
+                                                     not_a_cue: str) -> None:
+    assert not_a_cue not in speech_forms(language, [lemma])
+
+
+def test_a_verb_met_only_as_a_lemma_attributes_spanish_speech() -> None:
+    text = ("Yuliet Yero habló con la radio el martes.\n\n"
+            "“No nos dijeron qué día va a ser el juicio”, relató Yero.")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Yuliet Yero"
+
+
+@pytest.mark.parametrize(
+    ("tokens", "initial", "role", "name"),
+    [
+        (["Swimmer", "Michael", "Phelps"], True, ["Swimmer"], ["Michael", "Phelps"]),
+        (["IC", "Gary", "Moses"], False, ["IC"], ["Gary", "Moses"]),
+        (["Wikinews-Mitbegründer", "Erik", "Möller"], True,
+         ["Wikinews-Mitbegründer"], ["Erik", "Möller"]),
+        (["Boston", "Globe"], False, [], ["Boston", "Globe"]),  # one word after: kept
+    ],
+)
+def test_an_office_before_a_full_name_is_a_role(tokens: list[str], initial: bool,
+                                                role: list[str], name: list[str]) -> None:
+    got_role, got_name, _ = split_name(tokens, initial)
+    assert (got_role, got_name) == (role, name)
+
+
+def test_capital_the_inside_a_sentence_is_part_of_the_masthead() -> None:
+    assert split_name(["The", "Washington", "Examiner"], False)[1][0] == "The"
+    assert split_name(["The", "Washington", "Examiner"], True)[1][0] == "Washington"
+
+
+@pytest.mark.parametrize("word", ["We’d", "They'll", "Damit", "Cependant", "Como"])
+def test_function_words_and_contractions_are_not_names(word: str) -> None:
+    assert split_name([word], True)[1] == []
