@@ -135,7 +135,8 @@ def _fr(lemma: str) -> Iterable[str]:
 
 # -- English -------------------------------------------------------------------------
 _EN_IRREGULAR: dict[str, tuple[str, ...]] = {
-    "say": ("said", "says"), "admit": ("admitted",), "quip": ("quipped",), "tell": ("told", "tells"), "write": ("wrote", "writes"),
+    "say": ("said", "says"), "admit": ("admitted",), "quip": ("quipped",),
+    "tell": ("told", "tells"), "write": ("wrote", "writes"),
     "read": ("reads",), "begin": ("began",), "cry": ("cried",), "reply": ("replied",),
     "testify": ("testified",), "deny": ("denied",),
 }

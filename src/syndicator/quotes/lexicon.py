@@ -611,7 +611,7 @@ PERSON_ROLES = PERSON_ROLES | _word_set(
 )
 # Endings of German compound nouns for a person's office or trade ("Regierungssprecher",
 # "Wikinews-Mitbegründer", "Übersetzerin"): a capitalised word ending so is a role.
-ROLE_SUFFIXES = tuple(
+ROLE_SUFFIXES = tuple(sorted(_word_set(
     """
     sprecher sprecherin gründer gründerin leiter leiterin chef chefin präsident präsidentin
     minister ministerin direktor direktorin vorsitzende vorsitzender kanzler kanzlerin
@@ -622,8 +622,8 @@ ROLE_SUFFIXES = tuple(
     professor professorin wissenschaftler wissenschaftlerin schriftsteller schriftstellerin
     botschafter botschafterin beauftragte beauftragter kommissar kommissarin sekretär
     sekretärin ökonom ökonomin historiker historikerin
-    """.split()
-)
+    """
+)))
 
 PUBLICATION_ROLES = frozenset(
     [

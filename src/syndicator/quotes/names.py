@@ -21,8 +21,8 @@ from syndicator.quotes.lexicon import (
     ORG_ROLES,
     ORG_WORDS,
     PERSON_ROLES,
-    ROLE_SUFFIXES,
     PUBLICATION_ROLES,
+    ROLE_SUFFIXES,
     SPEECH_VERBS,
     TITLES,
 )
