@@ -14,7 +14,7 @@ def _word_set(words: str) -> frozenset[str]:
 
 
 # Verbs that introduce speech or writing. Multi-word forms first (regex alternation order).
-SPEECH_VERBS = (
+SPEECH_VERBS: tuple[str, ...] = (
     "according to",
     "in the words of",
     "peut-on lire",
