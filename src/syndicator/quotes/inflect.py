@@ -136,7 +136,7 @@ def _fr(lemma: str) -> Iterable[str]:
 # -- English -------------------------------------------------------------------------
 _EN_IRREGULAR: dict[str, tuple[str, ...]] = {
     "say": ("said", "says"), "admit": ("admitted",), "quip": ("quipped",),
-    "tell": ("told", "tells"), "write": ("wrote", "writes"),
+    "tell": ("told", "tells"), "write": ("wrote", "writes"), "speak": ("spoke", "speaks"),
     "read": ("reads",), "begin": ("began",), "cry": ("cried",), "reply": ("replied",),
     "testify": ("testified",), "deny": ("denied",),
 }

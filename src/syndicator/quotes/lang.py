@@ -29,6 +29,7 @@ post whisper urge cry quote read vow pledge boast lament muse recount reflect su
 underline highlight maintain counter contend demand plead wonder charge allege proclaim
 reiterate repeat concede sigh laugh shriek mutter murmur begin tout hail blast slam
 criticize criticise praise welcome deny dismiss question thank apologize apologise
+speak elaborate
 """
 _FR_SPEECH = """
 dire déclarer affirmer ajouter expliquer indiquer préciser souligner estimer annoncer

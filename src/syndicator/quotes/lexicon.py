@@ -710,6 +710,18 @@ DOC_ROLES = frozenset(
 )
 
 # Words that make a capitalised name an organisation or publication, not a person.
+# Head words of place names ("Región Autónoma Uigur de Sinkiang", "Grand Forks County"):
+# a place does not speak. Only words that do not also head organisations ("State",
+# "City", "District" do: "State Department", "City Council", "District Attorney").
+PLACE_WORDS = _word_set(
+    """
+    region province county river island islands lake mount mountains valley peninsula
+    canton oblast prefecture
+    région province île îles lac mont vallée département
+    región provincia isla islas lago monte cordillera península ciudad
+    provinz bundesland landkreis insel inseln fluss gebirge
+    """
+)
 ORG_WORDS = frozenset(
     [
         "agency",

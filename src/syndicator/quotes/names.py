@@ -21,6 +21,7 @@ from syndicator.quotes.lexicon import (
     ORG_ROLES,
     ORG_WORDS,
     PERSON_ROLES,
+    PLACE_WORDS,
     PUBLICATION_ROLES,
     ROLE_SUFFIXES,
     SPEECH_VERBS,
@@ -413,6 +414,8 @@ def classify(name_tokens: list[str]) -> str:
         return "org"
     if len(name_tokens) == 1 and _ACRONYM.fullmatch(name_tokens[0]):
         return "org"
+    if not PLACE_WORDS.isdisjoint(low):
+        return "noun"  # a place: never a speaker, never an entry of the name index
     if len(name_tokens) >= 2:
         return "person"
     return "unknown"
