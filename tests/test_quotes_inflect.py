@@ -81,3 +81,27 @@ def test_capital_the_inside_a_sentence_is_part_of_the_masthead() -> None:
 @pytest.mark.parametrize("word", ["We’d", "They'll", "Damit", "Cependant", "Como"])
 def test_function_words_and_contractions_are_not_names(word: str) -> None:
     assert split_name([word], True)[1] == []
+
+
+@pytest.mark.parametrize("tokens", [["Región", "Autónoma", "Uigur"], ["Isla", "Margarita"],
+                                    ["Insel", "Rügen"]])
+def test_a_place_is_not_a_speaker(tokens: list[str]) -> None:
+    from syndicator.quotes.names import classify
+
+    assert classify(tokens) == "noun"
+
+
+def test_a_speech_verb_in_the_paragraph_before_names_the_speaker() -> None:
+    text = ("Capt. Jane Roe, an artillery officer, spoke about the importance of the "
+            "training.\n\n\"The purpose of this exercise is to stress our ability to "
+            "provide fire support in a combined environment.\"")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Jane Roe"
+
+
+def test_a_headline_before_a_quote_does_not_name_its_speaker() -> None:
+    text = ("Médicos cubanos advierten a venezolanos sobre influencia castrista\n\n"
+            "“Siempre que pueden nos dicen lo mismo: no dejen que esto caiga en manos de "
+            "otros.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker is None

@@ -505,10 +505,18 @@ class Attributor:
             if c is not None and c.kind == "name":
                 return c
         stripped = para_text.rstrip()
+        end = para_start + len(stripped) - 1
+        s = _last_sentence_start(text, para_start, end)
         if stripped.endswith(":"):
-            s = _last_sentence_start(text, para_start, para_start + len(stripped) - 1)
-            found = self.before(para_start + len(stripped) - 1, s, True)
+            found = self.before(end, s, True)
             if found is not None:
+                return found[0]
+        elif stripped.endswith((".", "!")) and VERB_RE.search(text, s, end):
+            # "Capt. Jane Roe spoke about the training." then the quote, alone: the
+            # named subject of a verb of speech in the sentence just before (a sentence,
+            # not a headline, which ends without a full stop)
+            found = self.before(end, s, False)
+            if found is not None and found[1] is Route.VERB_BEFORE and found[0].kind == "name":
                 return found[0]
         return None
 
