@@ -105,3 +105,17 @@ def test_a_headline_before_a_quote_does_not_name_its_speaker() -> None:
             "otros.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker is None
+
+
+def test_a_source_marker_names_the_source_of_the_whole_sentence() -> None:
+    text = ("Laut Freedom House werden in Aserbaidschan weiterhin \"Journalisten und Blogger "
+            "mit abweichenden Meinungen\" verhaftet.")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Freedom House"
+
+
+def test_a_handle_keeps_its_sign() -> None:
+    text = ("Des internautes ont répondu.\n\n@AlHudaaRose : “J'aime mon pays parce que "
+            "c'est un pays en paix, où on peut manger à sa faim.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "@AlHudaaRose"

@@ -114,6 +114,9 @@ def site_name(m: re.Match[str]) -> str | None:
     return None
 
 
+# Words that name a source without a verb of speech ("according to X", "selon X").
+_SOURCE_MARKERS = frozenset({"according to", "selon", "según", "laut", "d'après"})
+
 class Attributor:
     """Resolves attribution phrases against the article's names (one per article)."""
 
@@ -227,6 +230,9 @@ class Attributor:
                 if other:
                     name = f"{name} and {other}"
                 link = Link.AS_WRITTEN if cand.mention.name == name else Link.SURNAME
+                if link is Link.AS_WRITTEN and self.text[cand.mention.start - 1:
+                                                         cand.mention.start] == "@":
+                    name = "@" + name  # a handle is written with its sign
                 return name, cand.mention.role, link
             return cand.text, None, Link.AS_WRITTEN
         if cand.kind == "pron":
@@ -424,7 +430,10 @@ class Attributor:
             if c is not None:
                 return c, Route.VERB_BEFORE
             inv = self.np_at(verb.end(), ctx_end)
-            if inv is not None and not text[inv.end : ctx_end].strip(" \t\n,:"):
+            if inv is not None and (not text[inv.end : ctx_end].strip(" \t\n,:")
+                                    or verb.group().casefold() in _SOURCE_MARKERS):
+                # "said X: “…”"; "Laut Freedom House werden … “…”": a source marker
+                # names the source of all that follows it in the sentence
                 return inv, Route.VERB_BEFORE
             c = self.pick(self.candidates(s_start, clause))
             if c is not None:
