@@ -119,3 +119,18 @@ def test_a_handle_keeps_its_sign() -> None:
             "c'est un pays en paix, où on peut manger à sa faim.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker == "@AlHudaaRose"
+
+
+def test_an_appositive_left_unclosed_still_reaches_its_verb() -> None:
+    text = ("“I lost 33 members of my extended family in the earthquake,” Muhammad Rafi Fida, "
+            "a resident of Paktika province told VOA Deewa.")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Muhammad Rafi Fida"
+
+
+@pytest.mark.parametrize("opening", ["Several members", "Many users"])
+def test_a_capitalised_word_after_a_hyphen_or_a_quantifier_is_no_name(opening: str) -> None:
+    text = (f"{opening} posted anti-Semitic comments, complaining, for example, “You know, "
+            "his face annoys me.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker not in ("Semitic", "Several", "Many")

@@ -1038,9 +1038,10 @@ CAP_STOPWORDS = frozenset(
         "cet",
     ]
 ) | DATE_WORDS | _word_set(
-    # Function words of the other languages: capitalised at a sentence's start, never a
-    # name ("Damit gibt es …", "Como Danner …", "Cependant …").
+    # Quantifiers, and the function words of the other languages: capitalised at a
+    # sentence's start, never a name ("Several members …", "Damit gibt es …").
     """
+    several few other others such none numerous various dozens hundreds thousands millions
     damit dabei darum deshalb daher dazu trotzdem jedoch außerdem zudem allerdings danach
     davor dennoch somit hier dort heute gestern jetzt nun auch doch aber denn oder und
     inzwischen bisher nachdem während seit als wenn weil ob zwar sogar vor nach bei mit für

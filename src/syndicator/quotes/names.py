@@ -506,6 +506,8 @@ def find_mentions(
         start = m.start()
         if skip and any(a <= start < b for a, b in skip):
             continue
+        if start > 1 and text[start - 1] == "-" and " " not in g and text[start - 2].islower():
+            continue  # "anti-Semitic", "pro-Kremlin": part of a word, not a name
         for s, e, name, role, kind, poss, ev in _parse_sequence(g, sentence_initial(text, start)):
             append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
     if quotes:

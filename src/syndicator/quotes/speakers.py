@@ -40,7 +40,10 @@ from syndicator.quotes.names import (
 _ADV = ADV_ALT
 _VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + VERB_RE.pattern + r")[ \t\n]*")
 _AFTER_NP_VERB = re.compile(
-    r"[ \t\n]*(?:,[^,\n“”\"«»]{1,90},[ \t\n]*)?(?:(?:has|have|had|was|is|would|will|did|then|"
+    # an appositive between commas, or one the writer left unclosed ("X, a resident of
+    # Paktika province told VOA"): a few words that start with an article
+    r"[ \t\n]*(?:,[^,\n“”\"«»]{1,90},[ \t\n]*|,[ \t\n]+(?:a|an|the)[ \t\n]+[^,\n“”\"«».;:]{1,70}?"
+    r"[ \t\n]+(?=" + VERB_RE.pattern + r"))?(?:(?:has|have|had|was|is|would|will|did|then|"
     + _ADV
     + r")[ \t\n]+){0,3}(?:on \w+ |in a \w+ |on \w+day )?("
     + VERB_RE.pattern
