@@ -134,3 +134,12 @@ def test_a_capitalised_word_after_a_hyphen_or_a_quantifier_is_no_name(opening: s
             "his face annoys me.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker not in ("Semitic", "Several", "Many")
+
+
+@pytest.mark.parametrize("tokens", [["Dezember"], ["Internet"]])
+def test_german_months_and_nouns_after_a_joined_article_are_no_speakers(
+        tokens: list[str]) -> None:
+    text = (f"Der Blogger stellt am 10. Dezember Fotos ins {tokens[0]}, die ihn an die Proteste "
+            "erinnerten: “Unbezahlte Leute, die demonstrieren, passiert nicht jeden Tag.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker not in ("Dezember", "Internet")

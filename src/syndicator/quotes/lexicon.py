@@ -855,7 +855,17 @@ DATE_WORDS = frozenset([
     "friday",
     "saturday",
     "sunday",
-])
+]) | _word_set(
+    # the months and days of the other languages (capitalised in German)
+    """
+    januar februar märz april mai juni juli august september oktober november dezember
+    montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre
+    noviembre diciembre lunes martes miércoles jueves viernes sábado domingo
+    """
+)
 
 CAP_STOPWORDS = frozenset(
     [

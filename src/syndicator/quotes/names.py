@@ -108,7 +108,8 @@ _SUBJ_VERB = re.compile(
     r"(?:" + alternation([v for v in _VERBS if v not in _NOUN_LIKE]) + r")(?![\w’'-])"
 )
 _GERMAN_ARTICLE = re.compile(
-    r"(?:^|[\s(])(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines)\s+(?:[a-zäöüß]+\s+){0,2}$"
+    r"(?:^|[\s(])(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines|im|ins|am|ans|vom|zum|zur|beim)"
+    r"\s+(?:[a-zäöüß]+\s+){0,2}$"
 )
 _PREPOSITIONS = frozenset(
     [
@@ -145,7 +146,9 @@ _PREPOSITIONS = frozenset(
     ]
 )
 _GERMAN_LOWER = frozenset(
-    ["der", "die", "das", "dem", "den", "des", "ein", "eine", "einer", "einem", "eines"]
+    ["der", "die", "das", "dem", "den", "des", "ein", "eine", "einer", "einem", "eines",
+     # a preposition joined to its article: "ins Internet", "im Bundestag", "zur Wahl"
+     "im", "ins", "am", "ans", "vom", "zum", "zur", "beim"]
 )
 
 
