@@ -143,3 +143,18 @@ def test_german_months_and_nouns_after_a_joined_article_are_no_speakers(
             "erinnerten: “Unbezahlte Leute, die demonstrieren, passiert nicht jeden Tag.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker not in ("Dezember", "Internet")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("« Non, il ne faut pas être inquiet », a répondu la porte-parole de la fédération "
+         "à une question de la radio.", "la porte-parole de la fédération"),
+        ("Russian President Vladimir Putin met the envoy. “We are ready to talk,” the Russian "
+         "leader said.", "Vladimir Putin"),
+    ],
+)
+def test_a_role_with_its_complement_is_given_as_written_a_bare_role_points_back(
+        text: str, speaker: str) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == speaker

@@ -120,6 +120,15 @@ def site_name(m: re.Match[str]) -> str | None:
 # Words that name a source without a verb of speech ("according to X", "selon X").
 _SOURCE_MARKERS = frozenset({"according to", "selon", "según", "laut", "d'après"})
 
+# What completes a role phrase: "of the federation", "de la fédération", "des unités
+# d'intervention de la police" — up to punctuation or a word that starts an adjunct.
+_ROLE_COMPLEMENT = re.compile(
+    r"(?:[ \t]+(?:of|for|at|from|de|du|des|del|der|des)(?:[ \t]+(?!(?:to|à|au|aux|a|in|on|"
+    r"during|before|after|avant|après|lors|pendant|when|quand|with|avec|dans|en|sur|ante|"
+    r"tras|antes|después|bei|vor|nach|mit)\b|(?:" + VERB_RE.pattern + r")|[\w-]+[’']s\b)"
+    r"[\w’'-]+){1,8})+"
+)
+
 class Attributor:
     """Resolves attribution phrases against the article's names (one per article)."""
 
@@ -261,12 +270,23 @@ class Attributor:
             if best:
                 return best, noun, Link.ROLE_OF_NAMED
         if noun in PERSON_ROLES:
+            if _ROLE_COMPLEMENT.match(self.text, cand.end):
+                # "la porte-parole de la fédération", "the head of news for the station":
+                # a role with its complement introduces someone the article does not name
+                return self.role_as_written(cand), noun, Link.UNNAMED_ROLE
+            # a bare role ("the Russian leader") points back at someone already named
             return self.last_person(pos, weak=True), noun, Link.LAST_PERSON
         if noun in PUBLICATION_ROLES:
             return self.last_kind(pos, ("org", "unknown")), None, Link.LAST_PERSON
         if noun in ORG_ROLES:
             return self.last_kind(pos, ("org",)), None, Link.LAST_PERSON
         return None, None, Link.LAST_PERSON
+
+    def role_as_written(self, cand: Cand) -> str:
+        """The role phrase with its complement ("the head of news for the station")."""
+        tail = _ROLE_COMPLEMENT.match(self.text, cand.end)
+        end = tail.end() if tail else cand.end
+        return self.text[cand.start:end].strip()
 
     def coordinated(self, m: Mention) -> str | None:
         """ "X and Y interviewed …": a second person joined to the first."""
