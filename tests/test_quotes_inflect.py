@@ -158,3 +158,16 @@ def test_a_role_with_its_complement_is_given_as_written_a_bare_role_points_back(
         text: str, speaker: str) -> None:
     (quote,) = analyse(text).quotes
     assert quote.speaker == speaker
+
+
+def test_a_lone_capitalised_word_at_a_sentence_start_is_a_common_word() -> None:
+    text = "Pedido: “Terminar con décadas de sufrimiento de mi familia.”"
+    (quote,) = analyse(text).quotes
+    assert quote.speaker is None
+
+
+def test_a_surname_at_a_sentence_start_is_still_a_name() -> None:
+    text = ("Bright Matonga spoke in Harare on Monday.\n\n"
+            "Matonga: “I feel very sad when I see him being moved from office to office.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Bright Matonga"

@@ -44,10 +44,10 @@ class Link(StrEnum):
 ROUTE_PRIOR: dict[Route, float] = {
     Route.INTERRUPTING: 0.95,
     Route.VERB_AFTER: 0.95,
-    Route.VERB_BEFORE: 0.9,
+    Route.VERB_BEFORE: 0.85,
     Route.PARSE: 0.9,
     Route.NAME_ALONE: 0.8,
-    Route.COLON: 0.7,
+    Route.COLON: 0.6,
     Route.PREVIOUS_PARAGRAPH: 0.7,
     Route.CAPS_SCRIPT: 0.7,
     Route.SUBJECTLESS_VERB: 0.65,

@@ -18,6 +18,8 @@ from syndicator.quotes.lexicon import (
     CONNECTORS,
     DATE_WORDS,
     DOC_ROLES,
+    FEMALE_NAMES,
+    MALE_NAMES,
     ORG_ROLES,
     ORG_WORDS,
     PERSON_ROLES,
@@ -513,6 +515,7 @@ def find_mentions(
             continue  # "anti-Semitic", "pro-Kremlin": part of a word, not a name
         for s, e, name, role, kind, poss, ev in _parse_sequence(g, sentence_initial(text, start)):
             append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
+    _common_words_at_sentence_start(text, mentions)
     if quotes:
         starts = [a for a, _ in quotes]
         for mt in mentions:
@@ -576,6 +579,27 @@ def find_mentions(
         if app and any(w.casefold() in PERSON_ROLES for w in app.group(1).split()):
             mt.evidence = kind != "org"
     return mentions
+
+
+_GIVEN_NAMES = FEMALE_NAMES | MALE_NAMES
+
+
+def _common_words_at_sentence_start(text: str, mentions: list[Mention]) -> None:
+    """A lone capitalised word that starts a sentence and is never capitalised anywhere
+    else in the article is a common word ("Learn more:", "Pedido:", "Ghanéens"), unless
+    something marks it as a name (a title, a role, a known first name)."""
+    elsewhere: set[str] = set()
+    initial: list[Mention] = []
+    for mt in mentions:
+        if " " in mt.name or mt.kind != "unknown":
+            elsewhere.update(mt.name.split())  # "Matonga" after "Bright Matonga"
+        elif sentence_initial(text, mt.start) and not mt.evidence and not mt.role:
+            initial.append(mt)
+        else:
+            elsewhere.add(mt.name)
+    for mt in initial:
+        if mt.name not in elsewhere and mt.name.casefold() not in _GIVEN_NAMES:
+            mt.kind = "noun"
 
 
 def build_entities(
