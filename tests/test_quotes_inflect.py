@@ -171,3 +171,23 @@ def test_a_surname_at_a_sentence_start_is_still_a_name() -> None:
             "Matonga: “I feel very sad when I see him being moved from office to office.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker == "Bright Matonga"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("\"The regime is deeply involved in terrorism,\" said the representative Francis "
+         "Rooney.", "Francis Rooney"),
+        ("Selon la fédération des banques, Febelfin, « le montant est plutôt de 700 000 "
+         "euros ».", "Febelfin"),
+        ("Yuliet Yero habló con la radio.\n\n“Los están acusando para acabar con ellos”, "
+         "apuntó Yuliet quien identificó al primer teniente José Ángel Beltrán como "
+         "instructor.", "Yuliet Yero"),
+        ("El almirante Andrew Tiongon, director de operación del Comando Sur, habló el "
+         "martes.\n\nEl alto funcionario aseguró que la incautación es un “ejemplo "
+         "impresionante de los resultados”.", "Andrew Tiongon"),
+    ],
+)
+def test_roles_organisations_and_the_names_they_introduce(text: str, speaker: str) -> None:
+    quote = analyse(text).quotes[-1]
+    assert quote.speaker == speaker

@@ -607,6 +607,15 @@ PERSON_ROLES = PERSON_ROLES | _word_set(
     periodista escritor escritora investigador investigadora abogado abogada diputado
     diputada senador senadora activista bloguero bloguera fundador fundadora vocero vocera
     traductor traductora secretario secretaria
+    representante congresista legislador legisladora funcionario funcionaria canciller
+    embajador embajadora director directora jefe jefa gobernador gobernadora fiscal juez
+    jueza coronel comandante capitán sargento teniente almirante doctora profesor
+    profesora experto experta analista economista opositor opositora disidente dirigente
+    sacerdote obispo testigo residente estudiante vecino vecina médico médica
+    représentant représentante ministre directrice chef procureur juge commandant
+    capitaine sergent lieutenant amiral docteur professeur expert experte analyste
+    économiste opposant opposante dissident dirigeante prêtre évêque témoin habitant
+    habitante étudiant étudiante ambassadeur ambassadrice commissaire pdg médecin
     """
 )
 # Endings of German compound nouns for a person's office or trade ("Regierungssprecher",
@@ -685,7 +694,18 @@ ORG_ROLES = frozenset(
         "regierung",
         "ministerium",
     ]
+)# ... and the bodies that speak in the other languages ("la fédération des banques").
+ORG_ROLES = ORG_ROLES | _word_set(
+    """
+    fédération association commission comité conseil parti syndicat entreprise société
+    agence organisation armée tribunal cour fondation institut ministère préfecture mairie
+    federación asociación comisión comité consejo ministerio partido sindicato empresa
+    compañía agencia organización ejército policía tribunal corte fundación instituto
+    verband verein kommission ausschuss rat partei gewerkschaft unternehmen firma agentur
+    organisation armee polizei gericht stiftung institut behörde bundesregierung
+    """
 )
+
 DOC_ROLES = frozenset(
     [
         "letter",
@@ -713,6 +733,20 @@ DOC_ROLES = frozenset(
 # Head words of place names ("Región Autónoma Uigur de Sinkiang", "Grand Forks County"):
 # a place does not speak. Only words that do not also head organisations ("State",
 # "City", "District" do: "State Department", "City Council", "District Attorney").
+# Head words of organisations in the other languages ("Comando Sur", "Ministère de
+# l'Intérieur", "Bundesamt für …"): an organisation is no person.
+_ORG_WORDS_FR_ES_DE = _word_set(
+    """
+    comando ministerio gobierno fuerza fuerzas ejército policía agencia oficina departamento
+    consejo comité comisión partido sindicato banco universidad instituto fundación
+    asociación federación tribunal corte fiscalía secretaría embajada guardia armada
+    gouvernement armée agence département conseil parti syndicat banque université
+    institut fondation fédération cour parquet ambassade garde préfecture mairie
+    ministerium regierung bundeswehr polizei agentur amt behörde rat ausschuss kommission
+    partei gewerkschaft universität stiftung verband verein gericht staatsanwaltschaft
+    botschaft bundesamt
+    """
+)
 PLACE_WORDS = _word_set(
     """
     region province county river island islands lake mount mountains valley peninsula
@@ -1335,6 +1369,7 @@ ORG_WORDS = ORG_WORDS | frozenset(
         "coast",
     ]
 )
+ORG_WORDS = ORG_WORDS | _ORG_WORDS_FR_ES_DE
 
 # -- grammatical gender of a person, for he/she resolution ------------------------------
 

@@ -248,6 +248,8 @@ INDEF_NP = re.compile(
 PRONOUN_RE = re.compile(
     r"(?=[hstieé])(?:he|she|they|il|elle|ils|elles|él|ella|er|sie)\b", re.IGNORECASE
 )
+_RELATIVES = frozenset({"who", "which", "that", "quien", "quienes", "que", "qui", "cuyo", "dont"})
+_ROLE_PREPOSITIONS = frozenset({"to", "for", "of", "in", "at", "de", "du", "del", "für"})
 _LOWER_ROLE_GAP = re.compile(
     r"[ \t\n]+((?:[a-zà-ÿ][\w’'-]*[ \t\n]+){0,4}?[a-zà-ÿ][\w’'-]*),?[ \t\n]+$"
 )
@@ -536,7 +538,12 @@ def find_mentions(
             and _NOT_IN_GAP.search(text, a.end, b.start) is None
             else None
         )
-        if gap and any(w.strip(",").casefold() in PERSON_ROLES for w in gap.group(1).split()):
+        # the role noun stands last, next to the name ("Kremlin spokesman Dmitry Peskov",
+        # not "Yuliet quien identificó al primer teniente José …")
+        words = [w.strip(",") for w in gap.group(1).casefold().split()] if gap else []
+        if words and words[-1] in _ROLE_PREPOSITIONS:
+            words = words[:-1]  # "U.N. representative to Somalia …"
+        if words and words[-1] in PERSON_ROLES and _RELATIVES.isdisjoint(words):
             a.modifier = True
             b.evidence = True
             b.role = (text[a.start : a.end] + " " + gap.group(1)).strip()

@@ -64,7 +64,9 @@ _DOC_AUTHOR = re.compile(
 )
 
 _NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
-_COMMA_GAP = re.compile(r",[ \t\n]+")
+# Between a role and the name it introduces: a comma ("the spokesman, John Doe") or
+# nothing but a space ("the representative Francis Rooney", "el portavoz X").
+_COMMA_GAP = re.compile(r",?[ \t\n]+")
 _THE_OR_ORDINAL = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+")
 _SITE_SUFFIX = re.compile(r"[ \t]+(website|site|blog)\b")
 _LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
@@ -194,12 +196,14 @@ class Attributor:
         if m and m.end() <= limit and site_name(m):
             return Cand("name", site_name(m) or "", m.start("mods"), m.end())
         if m and m.end() <= limit and role_ok(text, m):
-            app = _COMMA_GAP.match(text, m.end())
+            noun = m.group("noun").casefold()
+            comp = _ROLE_COMPLEMENT.match(text, m.end())  # "la fédération des banques, X"
+            app = _COMMA_GAP.match(text, comp.end() if comp else m.end())
             if app:
                 nm = NAME_SEQ.match(text, app.end())
                 if nm and nm.end() <= limit + 60:
                     mt = self.mention_at(app.end(), nm.end())
-                    if mt is not None and mt.kind != "org":
+                    if mt is not None and (mt.kind != "org" or noun in ORG_ROLES):
                         return Cand("name", mt.name, mt.start, mt.end, mt)
             return Cand("role", m.group("noun").casefold(), pos, m.end())
         m = _THE_OR_ORDINAL.match(text, pos)
