@@ -191,3 +191,18 @@ def test_a_surname_at_a_sentence_start_is_still_a_name() -> None:
 def test_roles_organisations_and_the_names_they_introduce(text: str, speaker: str) -> None:
     quote = analyse(text).quotes[-1]
     assert quote.speaker == speaker
+
+
+def test_an_aside_before_a_colon_names_no_speaker() -> None:
+    text = ("Pacific Standard (Santa Barbara, CA): \"EPA administrator Scott Pruitt has made "
+            "clean-ups a priority since taking over the agency.\"")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Pacific Standard"
+
+
+def test_a_pronoun_subject_in_the_sentence_before_a_lone_quote() -> None:
+    text = ("Grant Duncan is a visiting scholar in politics. He argues that people are not "
+            "supposed to trust their government.\n\n\"Democratic constitutions are built on "
+            "the premise that you can't trust anyone with power.\"")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Grant Duncan"

@@ -467,7 +467,12 @@ class Attributor:
                 return c, Route.EARLIER_CLAUSE
             return None
         if text[s_start:ctx_end].rstrip().endswith(":"):
-            c = self.pick(self.candidates(s_start, ctx_end))
+            head = text[s_start:ctx_end].rstrip()[:-1].rstrip()
+            end = ctx_end
+            if head.endswith((")", "]")) and head.rfind("(" if head[-1] == ")" else "[") > 0:
+                # "Pacific Standard (Santa Barbara, CA): “…”": an aside names no speaker
+                end = s_start + head.rfind("(" if head[-1] == ")" else "[")
+            c = self.pick(self.candidates(s_start, end))
             return (c, Route.COLON) if c is not None else None
         if partial:
             # No verb: the writer's sentence is about its subject, the first name in it.
@@ -552,7 +557,8 @@ class Attributor:
             # named subject of a verb of speech in the sentence just before (a sentence,
             # not a headline, which ends without a full stop)
             found = self.before(end, s, False)
-            if found is not None and found[1] is Route.VERB_BEFORE and found[0].kind == "name":
+            if found is not None and found[1] is Route.VERB_BEFORE and found[0].kind in (
+                    "name", "pron"):
                 return found[0]
         return None
 
