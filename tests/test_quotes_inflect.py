@@ -201,7 +201,7 @@ def test_an_aside_before_a_colon_names_no_speaker() -> None:
 
 
 def test_a_pronoun_subject_in_the_sentence_before_a_lone_quote() -> None:
-    text = ("Grant Duncan is a visiting scholar in politics. He argues that people are not "
+    text = ("The scholar Grant Duncan said so in May. He argues that people are not "
             "supposed to trust their government.\n\n\"Democratic constitutions are built on "
             "the premise that you can't trust anyone with power.\"")
     (quote,) = analyse(text).quotes
