@@ -206,3 +206,18 @@ def test_a_pronoun_subject_in_the_sentence_before_a_lone_quote() -> None:
             "the premise that you can't trust anyone with power.\"")
     (quote,) = analyse(text).quotes
     assert quote.speaker == "Grant Duncan"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("„Wir sind bereit, mit allen zu reden“, sagte die Kanzlerin Angela Merkel am Montag.",
+         "Angela Merkel"),
+        ("„Wir sind bereit“, sagte der Sprecher Steffen Seibert.", "Steffen Seibert"),
+        ("« Nous sommes prêts », a déclaré le ministre Jean-Yves Le Drian.", "Jean-Yves Le Drian"),
+    ],
+)
+def test_a_capitalised_role_after_an_article_introduces_the_name(text: str,
+                                                                 speaker: str) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == speaker

@@ -633,6 +633,9 @@ ROLE_SUFFIXES = tuple(sorted(_word_set(
     sekretärin ökonom ökonomin historiker historikerin
     """
 )))
+# Each of those endings is also a role noun of its own ("die Kanzlerin", "der Sprecher").
+PERSON_ROLES = PERSON_ROLES | frozenset(ROLE_SUFFIXES) | {"kanzlerin"}
+
 
 PUBLICATION_ROLES = frozenset(
     [

@@ -67,7 +67,9 @@ _NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
 # Between a role and the name it introduces: a comma ("the spokesman, John Doe") or
 # nothing but a space ("the representative Francis Rooney", "el portavoz X").
 _COMMA_GAP = re.compile(r",?[ \t\n]+")
-_THE_OR_ORDINAL = re.compile(r"(?:the|\d+(?:st|nd|rd|th))[ \t\n]+")
+_THE_OR_ORDINAL = re.compile(
+    r"(?:the|der|die|das|den|dem|le|la|les|el|los|las|\d+(?:st|nd|rd|th))[ \t\n]+|l[’']"
+)
 _SITE_SUFFIX = re.compile(r"[ \t]+(website|site|blog)\b")
 _LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
 _AND = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
