@@ -12,6 +12,8 @@ import re
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from syndicator.article.boilerplate import boilerplate_flags
+from syndicator.article.structure import HEADING, LINK_CLOSE, LINK_OPEN, MARKS, strip_marks
+from syndicator.article.structure import structural_flags as _structural_flags
 
 __all__ = ["html_to_text", "looks_like_html", "normalise_text"]
 
@@ -37,11 +39,15 @@ _BLOCK_TAGS = frozenset(
         "figure", "hr", "address", "center", "body", "html",
     }
 )  # fmt: skip
-# class/id fragments of widgets: share bars, related posts, captions, comments, ads.
-_CHROME_ATTR = re.compile(
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# class/id fragments of widgets: share bars, related posts, captions, comments, ads
+# (extract.py discounts containers marked so).
+CHROME_CLASS = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|sharedaddy|social|related|jp-relatedposts|comments?|"
-    r"respond|newsletter|subscribe|signup|wp-caption-text|caption|advert|ads?|promo|sponsor|"
-    r"byline-share|author-box|breadcrumbs?|navigation|menu|sidebar|widget|cookie|popup|modal)"
+    r"respond|newsletters?|subscribe|signup|wp-caption-text|caption|advert|ads?|promo|"
+    r"sponsor|byline-share|author-box|author-bio|about-author|breadcrumbs?|navigation|menu|"
+    r"sidebar|widget|cookie|popup|modal|footer|recirc|outbrain|taboola|related-posts|"
+    r"more-stories|tags|tag-list|screen-reader-text|sr-only|visually-hidden|feedflare)"
     r"(?:$|[\s_-])",
     re.IGNORECASE,
 )
@@ -50,6 +56,7 @@ _SPACES = re.compile(
     r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}"
     r"|[\t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 )
+_DOUBLE_SPACE = re.compile(" {2,}")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
 # Whitespace that str.split() splits on but _SPACES does not touch.
 _OTHER_SPACE = re.compile("[\x1c-\x1f\x85\u1680\u2028\u2029]")
@@ -67,17 +74,23 @@ def html_to_text(markup: str) -> str:
     """
     if not markup or not markup.strip():
         return ""
+    if not markup.isascii():
+        markup = strip_marks(markup)  # the render's own marks must not come from the feed
     if looks_like_html(markup):
         raw = _render(markup)
     else:
         raw = html.unescape(markup) if "&" in markup else markup
     if "<" in raw and looks_like_html(raw):
-        raw = _render(raw)  # markup escaped twice in the feed: the first pass revealed it
+        raw = _render(strip_marks(raw))  # markup escaped twice: the first pass revealed it
     return normalise_text(raw)
 
 
 def normalise_text(raw: str) -> str:
-    """Normalise whitespace and drop boilerplate paragraphs (lines inside kept)."""
+    """Normalise whitespace and drop boilerplate paragraphs (lines inside kept).
+
+    ``raw`` may carry the structure marks of ``_render`` (links, headings); then the
+    structural signals of ``structure.py`` drop chrome too, and the marks are removed.
+    """
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not raw.isascii():
         raw = _ZERO_WIDTH.sub("", raw)
@@ -96,8 +109,25 @@ def normalise_text(raw: str) -> str:
             lines.append(line)
     if lines:
         paragraphs.append("\n".join(lines))
-    flags = boilerplate_flags(paragraphs)
-    return "\n\n".join(p for p, chrome in zip(paragraphs, flags, strict=True) if not chrome)
+    if not any(m in raw for m in MARKS):
+        flags = boilerplate_flags(paragraphs)
+        return "\n\n".join(p for p, chrome in zip(paragraphs, flags, strict=True) if not chrome)
+    plain = [_clean(strip_marks(p)) for p in paragraphs]
+    flags = [
+        words or structure
+        for words, structure in zip(
+            boilerplate_flags(plain), _structural_flags(paragraphs), strict=True
+        )
+    ]
+    return "\n\n".join(
+        p for p, chrome in zip(plain, flags, strict=True) if not chrome and p not in ("", "•")
+    )
+
+
+def _clean(paragraph: str) -> str:
+    """A paragraph whose marks were removed: no blank lines or stray spaces left behind."""
+    lines = (_DOUBLE_SPACE.sub(" ", ln).strip(" ") for ln in paragraph.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
 
 
 def _render(markup: str) -> str:
@@ -128,8 +158,14 @@ def _walk(node: LexborNode, out: list[str], depth: int) -> None:
             out.append("\n\n")
             if tag == "li":
                 out.append("• ")
+            elif tag in _HEADINGS:
+                out.append(HEADING)
             _walk(child, out, depth + 1)
             out.append("\n\n")
+        elif tag == "a":
+            out.append(LINK_OPEN)
+            _walk(child, out, depth + 1)
+            out.append(LINK_CLOSE)
         else:
             _walk(child, out, depth + 1)
         child = child.next
@@ -140,7 +176,7 @@ def _is_chrome(node: LexborNode) -> bool:
         return False
     attrs = node.attributes
     marker = " ".join(v for k, v in attrs.items() if k in ("class", "id", "role") and v)
-    if marker and _CHROME_ATTR.search(marker):
+    if marker and CHROME_CLASS.search(marker):
         # A wrapper that merely mentions "comments" in its class but holds the story stays.
         return len(node.css("p")) < 4
     return attrs.get("aria-hidden") == "true" or "hidden" in attrs
