@@ -543,7 +543,7 @@ def find_mentions(
         words = [w.strip(",") for w in gap.group(1).casefold().split()] if gap else []
         if words and words[-1] in _ROLE_PREPOSITIONS:
             words = words[:-1]  # "U.N. representative to Somalia …"
-        if words and words[-1] in PERSON_ROLES and _RELATIVES.isdisjoint(words):
+        if gap and words and words[-1] in PERSON_ROLES and _RELATIVES.isdisjoint(words):
             a.modifier = True
             b.evidence = True
             b.role = (text[a.start : a.end] + " " + gap.group(1)).strip()
