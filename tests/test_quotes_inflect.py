@@ -221,3 +221,25 @@ def test_a_capitalised_role_after_an_article_introduces_the_name(text: str,
                                                                  speaker: str) -> None:
     (quote,) = analyse(text).quotes
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("\"We will rebuild the bridge before winter,\" Amina Yusuf, director general of the "
+         "ministry, who was at the scene, told reporters.", "Amina Yusuf"),
+        ("\"Get down, get down now,\" one soldier yelled.", "one soldier"),
+        ("\"Move to the left flank,\" the squad leader said.", "the squad leader"),
+        ("“The report is accurate and complete,” the National Transportation Safety Board "
+         "said in a statement.", "National Transportation Safety Board"),
+    ],
+)
+def test_the_issues_patterns_of_unseen_text(text: str, speaker: str) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == speaker
+
+
+def test_a_bare_role_no_one_was_named_with_is_not_sure_enough_to_post() -> None:
+    (quote,) = analyse("\"Move to the left flank now, all of you,\" the squad leader "
+                       "said.").quotes
+    assert quote.confidence < 0.7

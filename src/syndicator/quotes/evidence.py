@@ -38,6 +38,7 @@ class Link(StrEnum):
     ROLE_OF_NAMED = "role resolved to the person introduced with it"
     UNNAMED_ROLE = "an unnamed speaker given by role"
     LAST_PERSON = "the latest person named before the quote"
+    BARE_ROLE = "a role that no one in the article was named with"
     AUTHOR = "the article's author"
 
 
@@ -62,6 +63,7 @@ LINK_PRIOR: dict[Link, float] = {
     Link.AUTHOR: 0.8,
     Link.PRONOUN: 0.75,
     Link.LAST_PERSON: 0.6,
+    Link.BARE_ROLE: 0.6,  # "the blogger": someone, but perhaps not who it seems
 }
 # A second, independent reading (the parse) that names the same speaker lifts the
 # confidence to at least this; one that names another speaker scales it down.

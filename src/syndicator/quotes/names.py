@@ -240,7 +240,7 @@ ROLE_NP = re.compile(
     re.IGNORECASE,
 )
 INDEF_NP = re.compile(
-    r"(?=[au])(?P<det>an?|un|une|un[ao])\s+(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
+    r"(?=[auo])(?P<det>an?|one|another|un|une|un[ao]|otro|otra|autre)\s+(?P<mods>(?:[\w’'.-]+\s+){0,3}?)(?P<noun>"
     + alternation(sorted(PERSON_ROLES, key=len, reverse=True), re.IGNORECASE)
     + r")\b",
     re.IGNORECASE,
@@ -249,6 +249,9 @@ PRONOUN_RE = re.compile(
     r"(?=[hstieé])(?:he|she|they|il|elle|ils|elles|él|ella|er|sie)\b", re.IGNORECASE
 )
 _RELATIVES = frozenset({"who", "which", "that", "quien", "quienes", "que", "qui", "cuyo", "dont"})
+# Titles that are adjectives: before an organisation's head word they belong to its name.
+_ADJECTIVE_TITLES = frozenset({"national", "regional", "federal", "senior", "acting", "interim",
+                               "general", "first", "second", "under", "vice"})
 _ROLE_PREPOSITIONS = frozenset({"to", "for", "of", "in", "at", "de", "du", "del", "für"})
 _LOWER_ROLE_GAP = re.compile(
     r"[ \t\n]+((?:[a-zà-ÿ][\w’'-]*[ \t\n]+){0,4}?[a-zà-ÿ][\w’'-]*),?[ \t\n]+$"
@@ -388,6 +391,9 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
             break
         i += 1
     tokens = tokens[i:]
+    if (len(tokens) > 1 and tokens[0].casefold() in _ADJECTIVE_TITLES
+            and tokens[-1].rstrip(".").casefold() in ORG_WORDS):
+        return [], tokens, kept_the  # "National Transportation Safety Board": an org
     k = -1
     for j, tok in enumerate(tokens):
         # A title anywhere; an office or an acronym only where a full name follows

@@ -42,7 +42,8 @@ _VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + VERB_RE.pattern + r")[ 
 _AFTER_NP_VERB = re.compile(
     # an appositive between commas, or one the writer left unclosed ("X, a resident of
     # Paktika province told VOA"): a few words that start with an article
-    r"[ \t\n]*(?:,[^,\n“”\"«»]{1,90},[ \t\n]*|,[ \t\n]+(?:a|an|the)[ \t\n]+[^,\n“”\"«».;:]{1,70}?"
+    r"[ \t\n]*(?:(?:,[^,\n“”\"«»]{1,90}){1,3},[ \t\n]*"
+    r"|,[ \t\n]+(?:a|an|the)[ \t\n]+[^,\n“”\"«».;:]{1,70}?"
     r"[ \t\n]+(?=" + VERB_RE.pattern + r"))?(?:(?:has|have|had|was|is|would|will|did|then|"
     + _ADV
     + r")[ \t\n]+){0,3}(?:on \w+ |in a \w+ |on \w+day )?("
@@ -280,8 +281,12 @@ class Attributor:
                 # "la porte-parole de la fédération", "the head of news for the station":
                 # a role with its complement introduces someone the article does not name
                 return self.role_as_written(cand), noun, Link.UNNAMED_ROLE
-            # a bare role ("the Russian leader") points back at someone already named
-            return self.last_person(pos, weak=True), noun, Link.LAST_PERSON
+            # a bare role ("the Russian leader") points back at someone already named;
+            # when no one was, it is the speaker as written ("the squad leader")
+            named = self.last_person(pos, weak=True)
+            if named is None:
+                return self.role_as_written(cand), noun, Link.BARE_ROLE
+            return named, noun, Link.LAST_PERSON
         if noun in PUBLICATION_ROLES:
             return self.last_kind(pos, ("org", "unknown")), None, Link.LAST_PERSON
         if noun in ORG_ROLES:
