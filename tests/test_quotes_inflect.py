@@ -243,3 +243,20 @@ def test_a_bare_role_no_one_was_named_with_is_not_sure_enough_to_post() -> None:
     (quote,) = analyse("\"Move to the left flank now, all of you,\" the squad leader "
                        "said.").quotes
     assert quote.confidence < 0.7
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "By Jane Roe\n\nThe market opened late.\n\nI asked him, \"What will you do now?\"",
+        "Story by Jane Roe, staff writer\n\n\"What will you do now?\" I asked the vendor.",
+    ],
+)
+def test_the_writer_speaking_is_the_bylines_author(text: str) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Jane Roe"
+
+
+def test_the_writer_speaking_without_a_byline_is_unknown() -> None:
+    (quote,) = analyse("The market opened late. \"What will you do now?\" I asked.").quotes
+    assert quote.speaker is None

@@ -246,8 +246,11 @@ INDEF_NP = re.compile(
     re.IGNORECASE,
 )
 PRONOUN_RE = re.compile(
-    r"(?=[hstieé])(?:he|she|they|il|elle|ils|elles|él|ella|er|sie)\b", re.IGNORECASE
+    r"(?=[hstieéIy])(?:he|she|they|il|elle|ils|elles|él|ella|er|sie|(?-i:I)|ich|yo|je)\b",
+    re.IGNORECASE,
 )
+# The writer speaking ("I asked him"): the by-line's author, if the article has one.
+FIRST_PERSON_SINGULAR = frozenset({"i", "ich", "yo", "je"})
 _RELATIVES = frozenset({"who", "which", "that", "quien", "quienes", "que", "qui", "cuyo", "dont"})
 # Titles that are adjectives: before an organisation's head word they belong to its name.
 _ADJECTIVE_TITLES = frozenset({"national", "regional", "federal", "senior", "acting", "interim",

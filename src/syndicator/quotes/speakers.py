@@ -27,6 +27,7 @@ from syndicator.quotes.lexicon import (
 )
 from syndicator.quotes.names import (
     ADV_ALT,
+    FIRST_PERSON_SINGULAR,
     INDEF_NP,
     NAME_SEQ,
     PRONOUN_RE,
@@ -59,6 +60,8 @@ _STATEMENT_FROM = re.compile(
     r"\b(?:statement|message|letter|remarks|comments|note|tweet|post)s?\s+(?:from|by|of)\s+",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(r"(?:^|\n)[ \t]*(?:(?:story|text|words|report(?:ing)?|written)[ \t]+)?"
+                     r"(?:by|par|por|von)[ \t]+(?=(?-i:[A-ZÀ-Þ]))", re.IGNORECASE)
 _DOC_AUTHOR = re.compile(
     r"\b(?:letter|statement|message|note|memo|tweet|post|lettre|carta)\s+(?:from|by|de)\s+",
     re.IGNORECASE,
@@ -257,6 +260,8 @@ class Attributor:
         if cand.kind == "pron":
             if not cand.text:  # a verb with no subject ("…», afirmó."): the last person
                 return self.last_person(pos, weak=True), None, Link.LAST_PERSON
+            if cand.text in FIRST_PERSON_SINGULAR:
+                return self.byline_author(), None, Link.AUTHOR
             if cand.text not in PRONOUNS_SINGULAR:
                 return None, None, Link.PRONOUN
             gender = _PRONOUN_GENDER.get(cand.text)
@@ -374,6 +379,14 @@ class Attributor:
                     break
         return self._author  # type: ignore[return-value]
 
+    def byline_author(self) -> str | None:
+        """The author named by the by-line near the top ("By Jane Roe", "Par …")."""
+        m = _BYLINE.search(self.text, 0, 1500)
+        if m is None:
+            return None
+        c = self.np_at(m.end(), m.end() + 80)
+        return self.resolve(c, m.end())[0] if c is not None and c.kind == "name" else None
+
     def add_speaker(self, pos: int, name: str) -> None:
         """A resolved speaker is the freshest referent for a following pronoun."""
         if name:
@@ -413,7 +426,8 @@ class Attributor:
                 return None
         c = self.np_at(p, limit)
         if c is not None:
-            if ended and text[c.start].isupper() and c.kind != "name":
+            first_person = c.kind == "pron" and c.text in FIRST_PERSON_SINGULAR
+            if ended and text[c.start].isupper() and c.kind != "name" and not first_person:
                 return None
             vm = _AFTER_NP_VERB.match(text, c.end)
             if vm and vm.end() <= limit + 20:
@@ -505,7 +519,8 @@ class Attributor:
         for m in PRONOUN_RE.finditer(text, a, b):
             word_start = m.start() == 0 or not text[m.start() - 1].isalnum()
             word = m.group().casefold()
-            if word_start and word in PRONOUNS_SINGULAR and not self.in_quote(m.start()):
+            if (word_start and (word in PRONOUNS_SINGULAR or word in FIRST_PERSON_SINGULAR)
+                    and not self.in_quote(m.start())):
                 out.append(Cand("pron", word, m.start(), m.end()))
         i = bisect.bisect_left(self.starts, a)
         while i < len(self.mentions) and self.mentions[i].start < b:
