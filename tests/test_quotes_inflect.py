@@ -260,3 +260,19 @@ def test_the_writer_speaking_is_the_bylines_author(text: str) -> None:
 def test_the_writer_speaking_without_a_byline_is_unknown() -> None:
     (quote,) = analyse("The market opened late. \"What will you do now?\" I asked.").quotes
     assert quote.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("\"La marche est interdite sur l’autoroute\", a déclaré au micro de VOA Afrique le "
+         "directeur des unités d’intervention de la police, avant les affrontements.",
+         "le directeur des unités d’intervention de la police"),
+        ("«Estamos listos para hablar», dijo ante la prensa el canciller Jorge Arreaza.",
+         "Jorge Arreaza"),
+    ],
+)
+def test_an_adverbial_between_the_verb_and_an_inverted_subject(text: str,
+                                                                speaker: str) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == speaker

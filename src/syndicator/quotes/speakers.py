@@ -79,6 +79,14 @@ _LOWER_WORDS = re.compile(r"((?:[a-z][\w-]*[ \t]+){1,4})")
 _AND = re.compile(r"[ \t]+(?:and|et|y|und)[ \t]+")
 _LEAD_PUNCT = re.compile(r"[ \t\n]*([,;:—–-]?)[ \t\n]*")
 _LOCATIVE = re.compile(r"(?:sur|dans|on|in)[ \t]+")
+# A short adverbial phrase after a verb of speech, before an inverted subject (French,
+# Spanish): a preposition and up to six words, without punctuation.
+_ADVERBIAL = re.compile(
+    r"[ \t]*(?:au|aux|à|devant|lors|sur|dans|en|a|al|ante|en|desde|durante|con)"
+    r"(?:[ \t]+[\w’'-]+){1,6}?[ \t]+"
+    r"(?=(?:le|la|les|l[’']|el|los|las)[ \t]"
+    r"|(?<=[a-zà-ÿ][ \t])(?<!\bde )(?<!\bdu )(?<!\bdel )[A-ZÀ-Þ])"
+)
 # French inverted attribution: "…», a-t-il déclaré." / "…», a-t-elle estimé."
 _FR_INVERTED = re.compile(r"a-t-(il|elle)(?![\w-])")
 _PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
@@ -420,6 +428,14 @@ class Attributor:
             if prep and "lire" in vm.group(1):
                 q = prep.end()
             c = self.np_at(q, limit)
+            if c is None:
+                # "a déclaré au micro de VOA Afrique le directeur …", "told reporters in
+                # Kabul Jane Doe": an adverbial phrase between the verb and its subject
+                adv = _ADVERBIAL.match(text, q)
+                if adv and adv.end() < limit:
+                    c = self.np_at(adv.end(), limit)
+                    if c is not None and c.kind == "pron":
+                        c = None
             if c is not None:
                 return c, c.end, Route.VERB_AFTER
             if "lire" in vm.group(1):
