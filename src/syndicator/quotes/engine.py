@@ -117,7 +117,8 @@ def judge(ctx: Context, joined: Sequence[Joined], readings: Sequence[Reading] | 
             reconcile(ctx.names, attribution, readings[idx]) if readings
             else (attribution, confidence_of(attribution))
         )
-        if final is not None and final.speaker and final.evidence.link is not Link.UNNAMED_ROLE:
+        if (final is not None and final.speaker
+                and final.evidence.link not in (Link.UNNAMED_ROLE, Link.BARE_ROLE)):
             # the freshest referent for a later "he" ("a witness" is nobody's referent)
             ctx.names.add_speaker(site.span.start, final.speaker)
         out.append(Verdict(site, clue, attribution, True, final, confidence))
