@@ -276,3 +276,12 @@ def test_an_adverbial_between_the_verb_and_an_inverted_subject(text: str,
                                                                 speaker: str) -> None:
     (quote,) = analyse(text).quotes
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize("dash", ["—", "–", "--"])
+def test_a_block_quotation_credited_on_a_dash_line(dash: str) -> None:
+    text = ("The council met on Monday.\n\n“We will not raise taxes this year. We will cut "
+            f"spending instead.”\n\n{dash} Jane Roe, City Manager")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Jane Roe"
+    assert quote.confidence >= 0.7

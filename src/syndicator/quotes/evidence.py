@@ -26,6 +26,7 @@ class Route(StrEnum):
     SENTENCE_SUBJECT = "the sentence's subject, no speech verb"
     PREVIOUS_PARAGRAPH = "the paragraph before introduces the quote"
     CAPS_SCRIPT = "the script line before names the speaker"
+    DASH_LINE = "a credit line after the quotation ('— Name, role')"
     PARSE = "dependency parse: subject of a verb of speech"
 
 
@@ -51,6 +52,7 @@ ROUTE_PRIOR: dict[Route, float] = {
     Route.COLON: 0.6,
     Route.PREVIOUS_PARAGRAPH: 0.7,
     Route.CAPS_SCRIPT: 0.7,
+    Route.DASH_LINE: 0.9,
     Route.SUBJECTLESS_VERB: 0.65,
     Route.EARLIER_CLAUSE: 0.6,
     Route.SENTENCE_SUBJECT: 0.4,

@@ -10,6 +10,7 @@ rule it must beat).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from syndicator.models import QuoteKind
@@ -97,7 +98,31 @@ def previous_paragraph(ctx: Context, site: Site) -> Clue | None:
                 squash(found.para_texts[pi - 1].strip()[-80:]))
 
 
-ATTRIBUTION_RULES: tuple[Rule, ...] = (verb_after, verb_before, caps_script, previous_paragraph)
+def dash_credit(ctx: Context, site: Site) -> Clue | None:
+    """A block quotation credited on the line after it: '“…”' then '— Jane Roe, City
+    Manager' (or '– Jane Roe')."""
+    found = ctx.found
+    pi = site.span.last_para
+    if pi + 1 >= len(found.paras):
+        return None
+    if found.text[site.span.end : found.paras[pi][1]].strip(" \t”\"’»'.,"):
+        return None  # the quotation does not close its paragraph
+    line = found.para_texts[pi + 1]
+    m = _DASH_CREDIT.match(line)
+    if m is None:
+        return None
+    start = found.paras[pi + 1][0] + m.end()
+    cand = ctx.names.np_at(start, found.paras[pi + 1][1])
+    if cand is None or cand.kind != "name":
+        return None
+    return Clue(cand, Route.DASH_LINE, cand.start, squash(line.strip()[:80]))
+
+
+# A credit line: a dash, a name, perhaps ", role"; short, and no sentence of its own.
+_DASH_CREDIT = re.compile(r"[ \t]*(?:—|–|―|--?)[ \t]*(?=[^\n]{2,120}$)")
+
+ATTRIBUTION_RULES: tuple[Rule, ...] = (verb_after, verb_before, caps_script, dash_credit,
+                                       previous_paragraph)
 
 
 def attribute(ctx: Context, site: Site, rules: Sequence[Rule] = ATTRIBUTION_RULES) -> Clue | None:
