@@ -22,6 +22,7 @@ from syndicator.quotes.evidence import (
     Link,
     Route,
 )
+from syndicator.quotes.names import split_name
 from syndicator.quotes.speakers import Attributor, Cand
 
 # When the parse names another speaker than the rules: the parse wins over a rules
@@ -86,7 +87,10 @@ def _agreed(a: Attribution, p: ParsedSpeaker, name: str) -> Attribution:
     """The rules' attribution, confirmed by the parse; the parse's name where it is the
     whole of one the rules cut short."""
     speaker = a.speaker or ""
-    if p.kind is SpeakerKind.NAME and p.label and _longer_name(name, speaker):
+    if (p.kind is SpeakerKind.NAME and p.label and _longer_name(name, speaker)
+            and split_name(name.split(), False)[1] != speaker.split()):
+        # (but not where the longer entity only adds an office the rules split off:
+        # "IC Gary Moses" is Gary Moses)
         # the rules cut a name short ("Transportation Safety Board"): the entity is whole
         speaker = name
     elif p.person and _longer_name(speaker, name):
