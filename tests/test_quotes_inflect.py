@@ -285,3 +285,15 @@ def test_a_block_quotation_credited_on_a_dash_line(dash: str) -> None:
     (quote,) = analyse(text).quotes
     assert quote.speaker == "Jane Roe"
     assert quote.confidence >= 0.7
+
+
+def test_a_lower_case_word_the_parse_calls_a_name_is_no_speaker() -> None:
+    from syndicator.backbones import backbone_for
+
+    backbone = backbone_for("en")
+    if backbone is None:
+        pytest.skip("no English model installed")
+    text = ("President-elect Donald Trump spoke on Friday. The president-elect even went as "
+            "far as stating “let it be an arms race” on Friday.")
+    quote = analyse(text, backbone=backbone).quotes[-1]
+    assert quote.speaker != "elect"
