@@ -297,3 +297,17 @@ def test_a_lower_case_word_the_parse_calls_a_name_is_no_speaker() -> None:
             "far as stating “let it be an arms race” on Friday.")
     quote = analyse(text, backbone=backbone).quotes[-1]
     assert quote.speaker != "elect"
+
+
+def test_a_people_after_a_plural_article_is_no_speaker() -> None:
+    text = ("Les Ghanéens ne pourront plus ronger leurs os de poulet ! : « Il s'avère que le "
+            "Parlement travaille sur un projet de loi sur la biosécurité. »")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker != "Ghanéens"
+
+
+def test_a_french_verb_met_only_as_a_lemma() -> None:
+    text = ("Le blogueur nigérian Nwachukwu décrit sa visite à Nairobi : “Nairobi m'a "
+            "accueilli avec une brise fraîche, je n'ai jamais ressenti ce froid avant.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Nwachukwu"

@@ -26,6 +26,7 @@ _ES_IRREGULAR: dict[str, tuple[str, ...]] = {
     "reconocer": ("reconoció", "reconocieron", "reconoce", "reconocen", "ha reconocido"),
     "agradecer": ("agradeció", "agradecieron", "agradece", "ha agradecido"),
     "exponer": ("expuso", "expusieron", "expone", "ha expuesto"),
+    "describir": ("describió", "describe", "describen", "ha descrito"),
     "proponer": ("propuso", "propusieron", "propone", "ha propuesto"),
     "insistir": ("insistió", "insistieron", "insiste", "insisten", "ha insistido"),
 }
@@ -108,6 +109,7 @@ _FR_IRREGULAR: dict[str, tuple[str, ...]] = {
     "prévenir": ("prévient", "prévenu", "a prévenu"),
     "réagir": ("réagit", "réagi", "a réagi"),
     "soutenir": ("soutient", "soutenu", "a soutenu"),
+    "décrire": ("décrit", "décrivent", "a décrit"),
     # Reflexive verbs, listed under the lemma the parse gives them.
     "interroger": ("s'interroge", "s'est interrogé", "s'est interrogée"),
     "exclamer": ("s'exclame", "s'est exclamé", "s'est exclamée"),

@@ -39,6 +39,7 @@ avertir promettre juger considérer exclamer tweeter demander interroger lire co
 témoigner résumer protester avouer admettre plaider réagir s'exclamer clamer crier
 détailler nuancer soutenir tempêter plaisanter ironiser rapporter signaler mentionner
 répliquer rétorquer objecter certifier glisser lâcher inquiéter réjouir féliciter
+relever décrire évoquer citer
 """
 _DE_SPEECH = """
 sagen erklären betonen sprechen schreiben meinen hinzufügen ergänzen erläutern berichten
@@ -55,6 +56,7 @@ anunciar destacar apuntar reconocer recordar concluir tuitear confirmar criticar
 relatar contar precisar detallar narrar enfatizar mencionar reiterar aclarar exclamar
 lamentar opinar argumentar puntualizar sentenciar reclamar pedir exigir proclamar prometer
 admitir confesar agradecer valorar recalcar alertar plantear exponer proponer
+describir citar evocar
 """
 
 PARSE_RESOURCES: dict[str, ParseResources] = {

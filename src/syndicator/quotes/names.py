@@ -255,6 +255,8 @@ _RELATIVES = frozenset({"who", "which", "that", "quien", "quienes", "que", "qui"
 # Titles that are adjectives: before an organisation's head word they belong to its name.
 _ADJECTIVE_TITLES = frozenset({"national", "regional", "federal", "senior", "acting", "interim",
                                "general", "first", "second", "under", "vice"})
+# Plural articles of French and Spanish: a capitalised word after one is a people.
+_PLURAL_ARTICLES = frozenset({"les", "des", "aux", "los", "las", "unos", "unas"})
 _ROLE_PREPOSITIONS = frozenset({"to", "for", "of", "in", "at", "de", "du", "del", "für"})
 _LOWER_ROLE_GAP = re.compile(
     r"[ \t\n]+((?:[a-zà-ÿ][\w’'-]*[ \t\n]+){0,4}?[a-zà-ÿ][\w’'-]*),?[ \t\n]+$"
@@ -580,6 +582,10 @@ def find_mentions(
             else:
                 mt.kind = "noun"
                 continue
+        if (" " not in mt.name and tail and tail[-1].casefold() in _PLURAL_ARTICLES
+                and before[-1:].isspace()):
+            mt.kind = "noun"  # "les Ghanéens", "los Castro": a people or a family, no one
+            continue
         governed = mt.governed = before[-1:].isspace() and _governed(tail)
         if kind == "role" or mt.evidence or mt.in_quote:
             continue
