@@ -311,3 +311,11 @@ def test_a_french_verb_met_only_as_a_lemma() -> None:
             "accueilli avec une brise fraîche, je n'ai jamais ressenti ce froid avant.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker == "Nwachukwu"
+
+
+def test_an_ordinal_date_is_no_sentence_break_and_an_aside_names_no_one() -> None:
+    text = ("Oleksandr Arhat (LiveJournal Nutzer olarhat) aus Kiew stellt einen Fotobericht von "
+            "der Kundgebung am 10. Dezember ins Internet, die ihn an die Proteste erinnerten: "
+            "“Unbezahlte Leute, die demonstrieren. Passiert nicht jeden Tag.”")
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == "Oleksandr Arhat"

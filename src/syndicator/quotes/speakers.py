@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from syndicator.quotes.evidence import Link, Route
 from syndicator.quotes.lexicon import (
     CAP_STOPWORDS,
+    DATE_WORDS,
     DOC_ROLES,
     FEMALE_NAMES,
     FEMALE_TITLES,
@@ -550,6 +551,8 @@ class Attributor:
                 continue
             if mt.name.split()[0].casefold() in CAP_STOPWORDS:
                 continue
+            if _inside_brackets(text, a, mt.start):
+                continue  # an aside: "X (LiveJournal user y) aus Kiew stellt …"
             out.append(Cand("name", mt.name, mt.start, mt.end, mt))
         out.sort(key=lambda c: c.start)
         return out
@@ -607,6 +610,9 @@ _ABBREV_END = re.compile(
 )
 
 
+_WORD = re.compile(r"[\w’'-]+")
+
+
 def sentence_starts(text: str, a: int, b: int) -> list[int]:
     """Offsets in ``text[a:b]`` where a sentence starts after a break (not ``a`` itself).
 
@@ -625,8 +631,22 @@ def sentence_starts(text: str, a: int, b: int) -> list[int]:
             i -= 1
         if _ABBREV_END.fullmatch(text, i, k):
             continue
+        if k - i <= 2 and text[i:k].isdigit() and _next_word(text, a + m.end()) in DATE_WORDS:
+            continue  # a German ordinal date: "am 10. Dezember", "le 1. Mai" is no break
         out.append(a + m.end())
     return out
+
+
+def _inside_brackets(text: str, a: int, pos: int) -> bool:
+    """Is ``pos`` inside a bracket opened after ``a`` (a sentence wholly in brackets is
+    no aside of its own)?"""
+    span = text[a:pos].lstrip(" \t\n([")
+    return span.count("(") > span.count(")") or span.count("[") > span.count("]")
+
+
+def _next_word(text: str, pos: int) -> str:
+    m = _WORD.match(text, pos)
+    return m.group().casefold() if m else ""
 
 
 def _last_sentence_start(text: str, a: int, b: int) -> int:
