@@ -319,3 +319,17 @@ def test_an_ordinal_date_is_no_sentence_break_and_an_aside_names_no_one() -> Non
             "“Unbezahlte Leute, die demonstrieren. Passiert nicht jeden Tag.”")
     (quote,) = analyse(text).quotes
     assert quote.speaker == "Oleksandr Arhat"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("\"Now you are a veteran, you are special,\" said Grand Forks, N.D., native to his "
+         "Soldiers.", None),
+        ("\"We are ready to go,\" said John Doe, Jr., the mayor.", "John Doe"),
+    ],
+)
+def test_a_place_with_its_state_is_no_speaker_a_suffix_is_part_of_a_name(
+        text: str, speaker: str | None) -> None:
+    (quote,) = analyse(text).quotes
+    assert quote.speaker == speaker

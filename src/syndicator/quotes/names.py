@@ -256,6 +256,10 @@ _RELATIVES = frozenset({"who", "which", "that", "quien", "quienes", "que", "qui"
 _ADJECTIVE_TITLES = frozenset({"national", "regional", "federal", "senior", "acting", "interim",
                                "general", "first", "second", "under", "vice"})
 # Plural articles of French and Spanish: a capitalised word after one is a people.
+# A place written with its state or country in abbreviation ("Grand Forks, N.D.,"), not
+# a name with its suffix or degree ("John Doe, Jr.,", "Jane Roe, M.D.,").
+_STATE_AFTER = re.compile(r",[ \t]+((?:[A-Z][a-z]{0,4}\.)+)[ \t]*,")
+_NAME_SUFFIXES = frozenset({"Jr.", "Sr.", "M.D.", "Ph.D.", "D.D.S.", "Esq.", "Ret.", "D.O."})
 _PLURAL_ARTICLES = frozenset({"les", "des", "aux", "los", "las", "unos", "unas"})
 _ROLE_PREPOSITIONS = frozenset({"to", "for", "of", "in", "at", "de", "du", "del", "für"})
 _LOWER_ROLE_GAP = re.compile(
@@ -564,6 +568,7 @@ def find_mentions(
             and not text[a.end : b.start].strip()
         ):
             b.evidence = True
+    state_starts: set[int] = set()
     for mt in mentions:
         before = text[max(0, mt.start - 40) : mt.start]
         kind = mt.kind
@@ -582,6 +587,12 @@ def find_mentions(
             else:
                 mt.kind = "noun"
                 continue
+        st = _STATE_AFTER.match(text, mt.end)
+        if (st and st.group(1) not in _NAME_SUFFIXES) or mt.start in state_starts:
+            mt.kind = "noun"  # "Grand Forks, N.D., native", "Washington, D.C.,": a place
+            if st:
+                state_starts.add(st.start(1))  # and "N.D." with it
+            continue
         if (" " not in mt.name and tail and tail[-1].casefold() in _PLURAL_ARTICLES
                 and before[-1:].isspace()):
             mt.kind = "noun"  # "les Ghanéens", "los Castro": a people or a family, no one

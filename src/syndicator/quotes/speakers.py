@@ -197,6 +197,11 @@ class Attributor:
             i += 1
         return None
 
+    def _place_at(self, pos: int) -> bool:
+        i = bisect.bisect_left(self.starts, pos)
+        return (i < len(self.mentions) and self.mentions[i].start == pos
+                and self.mentions[i].kind == "noun" and " " in self.mentions[i].name)
+
     def np_at(self, pos: int, limit: int) -> Cand | None:
         """The noun phrase starting at ``pos`` that could name a speaker."""
         text = self.text
@@ -224,6 +229,8 @@ class Attributor:
         m = _THE_OR_ORDINAL.match(text, pos)
         start = m.end() if m else pos
         nm = NAME_SEQ.match(text, start)
+        if nm and nm.start() < limit and self._place_at(nm.start()):
+            return None  # "said Grand Forks, N.D., native …": a place stands where a name would
         if nm and nm.start() < limit:
             mt = self.mention_at(start, min(limit, nm.end() + 80))
             if mt is not None and mt.start <= nm.end() + 60:
