@@ -333,3 +333,17 @@ def test_a_place_with_its_state_is_no_speaker_a_suffix_is_part_of_a_name(
         text: str, speaker: str | None) -> None:
     (quote,) = analyse(text).quotes
     assert quote.speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("tokens", "name"),
+    [
+        (["Somalia", "Nicholas", "Kay"], ["Nicholas", "Kay"]),  # an office's country
+        (["China", "Earthquake", "Networks", "Centers"],  # an organisation's
+         ["China", "Earthquake", "Networks", "Centers"]),
+        (["Jordan", "Michael", "Smith"], ["Jordan", "Michael", "Smith"]),  # a given name
+    ],
+)
+def test_a_country_before_a_given_name_ends_an_office(tokens: list[str],
+                                                      name: list[str]) -> None:
+    assert split_name(tokens, False)[1] == name

@@ -750,6 +750,28 @@ _ORG_WORDS_FR_ES_DE = _word_set(
     botschaft bundesamt
     """
 )
+# Countries (one-word English names): before a full name they are part of an office
+# ("U.N. representative to Somalia Nicholas Kay"), never of the name.
+COUNTRIES = _word_set(
+    """
+    afghanistan albania algeria andorra angola argentina armenia australia austria
+    azerbaijan bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan
+    bolivia botswana brazil brunei bulgaria burundi cambodia cameroon canada chad chile
+    china colombia comoros congo croatia cuba cyprus czechia denmark djibouti dominica
+    ecuador egypt eritrea estonia eswatini ethiopia fiji finland france gabon gambia georgia
+    germany ghana greece grenada guatemala guinea guyana haiti honduras hungary iceland india
+    indonesia iran iraq ireland israel italy jamaica japan jordan kazakhstan kenya kiribati
+    kosovo kuwait kyrgyzstan laos latvia lebanon lesotho liberia libya liechtenstein
+    lithuania luxembourg madagascar malawi malaysia maldives mali malta mauritania mauritius
+    mexico micronesia moldova monaco mongolia montenegro morocco mozambique myanmar namibia
+    nauru nepal netherlands nicaragua niger nigeria norway oman pakistan palau palestine
+    panama paraguay peru philippines poland portugal qatar romania russia rwanda samoa
+    senegal serbia seychelles singapore slovakia slovenia somalia spain sudan suriname
+    sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga tunisia turkey
+    turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu venezuela vietnam yemen
+    zambia zimbabwe
+    """
+)
 PLACE_WORDS = _word_set(
     """
     region province county river island islands lake mount mountains valley peninsula

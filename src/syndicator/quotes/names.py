@@ -16,6 +16,7 @@ from syndicator.quotes.lexicon import (
     ADVERBS,
     CAP_STOPWORDS,
     CONNECTORS,
+    COUNTRIES,
     DATE_WORDS,
     DOC_ROLES,
     FEMALE_NAMES,
@@ -366,6 +367,18 @@ def _is_title(tok: str) -> bool:
     return False
 
 
+# Countries that are also given names ("Jordan Peterson Smith", "Chad Michael Murray").
+_COUNTRY_GIVEN_NAMES = frozenset({"jordan", "georgia", "chad", "india", "israel", "kenya",
+                                  "france", "ireland", "malaysia"})
+
+
+def _country_before_person(tok: str, following: str) -> bool:
+    """ "Somalia Nicholas Kay": a country, then a given name, is an office's end."""
+    t = tok.casefold()
+    return (t in COUNTRIES and t not in _COUNTRY_GIVEN_NAMES
+            and following.casefold() in FEMALE_NAMES | MALE_NAMES)
+
+
 def _is_role_word(tok: str) -> bool:
     """An occupation or office written before a name, or an acronym (an agency, a post)."""
     t = tok.rstrip(".").casefold()
@@ -407,7 +420,8 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     for j, tok in enumerate(tokens):
         # A title anywhere; an office or an acronym only where a full name follows
         # ("Swimmer Michael Phelps", "FBI Director Christopher Wray", "IC Gary Moses").
-        if _is_title(tok) or (j <= len(tokens) - 3 and _is_role_word(tok)):
+        if _is_title(tok) or (j <= len(tokens) - 3 and (
+                _is_role_word(tok) or _country_before_person(tok, tokens[j + 1]))):
             k = j
     while 0 <= k < len(tokens) - 2 and tokens[k + 1].casefold() in ("of", "for", "de", "du"):
         k += 2
