@@ -347,3 +347,10 @@ def test_a_place_with_its_state_is_no_speaker_a_suffix_is_part_of_a_name(
 def test_a_country_before_a_given_name_ends_an_office(tokens: list[str],
                                                       name: list[str]) -> None:
     assert split_name(tokens, False)[1] == name
+
+
+def test_a_title_after_a_given_name_is_part_of_the_name() -> None:
+    assert split_name(["Hassan", "Sheikh", "Mohamud"], False)[1] == ["Hassan", "Sheikh",
+                                                                     "Mohamud"]
+    assert split_name(["Kremlin", "Spokesman", "Dmitry", "Peskov"], False)[1] == [
+        "Dmitry", "Peskov"]

@@ -420,6 +420,8 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     for j, tok in enumerate(tokens):
         # A title anywhere; an office or an acronym only where a full name follows
         # ("Swimmer Michael Phelps", "FBI Director Christopher Wray", "IC Gary Moses").
+        if j and tokens[j - 1].casefold() in _GIVEN_NAMES:
+            continue  # "Hassan Sheikh Mohamud": after a given name, a title is a name's
         if _is_title(tok) or (j <= len(tokens) - 3 and (
                 _is_role_word(tok) or _country_before_person(tok, tokens[j + 1]))):
             k = j
