@@ -35,16 +35,18 @@ _ES_NOUNY = frozenset({"pregunta", "denuncia", "cuenta", "critica", "grita", "re
                        "valora", "opina", "apunta", "comenta", "relata", "plantea"})
 
 
+# Past 3sg and 3pl, present 3sg and 3pl, imperfect 3sg, and the participle of the perfect;
+# -ir verbs conjugate as -er ones in these forms.
+_ES_ENDINGS = {"ar": ("ó", "aron", "a", "an", "aba", "ado"),
+               "er": ("ió", "ieron", "e", "en", "ía", "ido")}
+
+
 def _es(lemma: str) -> Iterable[str]:
     if lemma in _ES_IRREGULAR:
         return _ES_IRREGULAR[lemma]
-    stem, ending = lemma[:-2], lemma[-2:]
-    if ending == "ar":
-        forms = [stem + "ó", stem + "aron", stem + "a", stem + "an", stem + "aba",
-                 "ha " + stem + "ado", "han " + stem + "ado"]
-    else:  # -er, -ir
-        forms = [stem + "ió", stem + "ieron", stem + "e", stem + "en", stem + "ía",
-                 "ha " + stem + "ido", "han " + stem + "ido"]
+    stem = lemma[:-2]
+    *endings, participle = _ES_ENDINGS["ar" if lemma.endswith("ar") else "er"]
+    forms = [stem + e for e in endings] + [aux + stem + participle for aux in ("ha ", "han ")]
     return [f for f in forms if f not in _ES_NOUNY]
 
 

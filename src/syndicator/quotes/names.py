@@ -76,8 +76,12 @@ def alternation(words: list[str], flags: int = 0) -> str:
 
 
 _VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, key=len, reverse=True)
-_CAP_PREPS = ("According to", "Selon", "Según", "Laut")
-VERB_RE = re.compile(r"(?<![\w’'-])(?:" + alternation(_VERBS + list(_CAP_PREPS)) + r")(?![\w’'-])")
+# Words that name a source without a verb of speech ("according to X", "laut X"), as they
+# open a sentence too.
+SOURCE_MARKERS = ("According to", "Selon", "Según", "Laut")
+VERB_RE = re.compile(
+    r"(?<![\w’'-])(?:" + alternation(_VERBS + list(SOURCE_MARKERS)) + r")(?![\w’'-])"
+)
 ADV_ALT = alternation(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(
     [
@@ -110,10 +114,7 @@ _SUBJ_VERB = re.compile(
     + r")[ \t\n]+){0,2}"
     r"(?:" + alternation([v for v in _VERBS if v not in _NOUN_LIKE]) + r")(?![\w’'-])"
 )
-_GERMAN_ARTICLE = re.compile(
-    r"(?:^|[\s(])(?:der|die|das|dem|den|des|ein|eine|einer|einem|eines|im|ins|am|ans|vom|zum|zur|beim)"
-    r"\s+(?:[a-zäöüß]+\s+){0,2}$"
-)
+
 _PREPOSITIONS = frozenset(
     [
         "of",
@@ -152,6 +153,9 @@ _GERMAN_LOWER = frozenset(
     ["der", "die", "das", "dem", "den", "des", "ein", "eine", "einer", "einem", "eines",
      # a preposition joined to its article: "ins Internet", "im Bundestag", "zur Wahl"
      "im", "ins", "am", "ans", "vom", "zum", "zur", "beim"]
+)
+_GERMAN_ARTICLE = re.compile(
+    r"(?:^|[\s(])(?:" + "|".join(sorted(_GERMAN_LOWER)) + r")\s+(?:[a-zäöüß]+\s+){0,2}$"
 )
 
 
@@ -376,7 +380,7 @@ def _country_before_person(tok: str, following: str) -> bool:
     """ "Somalia Nicholas Kay": a country, then a given name, is an office's end."""
     t = tok.casefold()
     return (t in COUNTRIES and t not in _COUNTRY_GIVEN_NAMES
-            and following.casefold() in FEMALE_NAMES | MALE_NAMES)
+            and following.casefold() in _GIVEN_NAMES)
 
 
 def _is_role_word(tok: str) -> bool:

@@ -33,6 +33,7 @@ from syndicator.quotes.names import (
     NAME_SEQ,
     PRONOUN_RE,
     ROLE_NP,
+    SOURCE_MARKERS,
     VERB_RE,
     Entities,
     Mention,
@@ -83,7 +84,7 @@ _LOCATIVE = re.compile(r"(?:sur|dans|on|in)[ \t]+")
 # A short adverbial phrase after a verb of speech, before an inverted subject (French,
 # Spanish): a preposition and up to six words, without punctuation.
 _ADVERBIAL = re.compile(
-    r"[ \t]*(?:au|aux|à|devant|lors|sur|dans|en|a|al|ante|en|desde|durante|con)"
+    r"[ \t]*(?:au|aux|à|devant|lors|sur|dans|en|a|al|ante|desde|durante|con)"
     r"(?:[ \t]+[\w’'-]+){1,6}?[ \t]+"
     r"(?=(?:le|la|les|l[’']|el|los|las)[ \t]"
     r"|(?<=[a-zà-ÿ][ \t])(?<!\bde )(?<!\bdu )(?<!\bdel )[A-ZÀ-Þ])"
@@ -134,13 +135,12 @@ def site_name(m: re.Match[str]) -> str | None:
     return None
 
 
-# Words that name a source without a verb of speech ("according to X", "selon X").
-_SOURCE_MARKERS = frozenset({"according to", "selon", "según", "laut", "d'après"})
+_SOURCE_MARKERS = frozenset(m.casefold() for m in SOURCE_MARKERS)
 
 # What completes a role phrase: "of the federation", "de la fédération", "des unités
 # d'intervention de la police" — up to punctuation or a word that starts an adjunct.
 _ROLE_COMPLEMENT = re.compile(
-    r"(?:[ \t]+(?:of|for|at|from|de|du|des|del|der|des)(?:[ \t]+(?!(?:to|à|au|aux|a|in|on|"
+    r"(?:[ \t]+(?:of|for|at|from|de|du|des|del|der)(?:[ \t]+(?!(?:to|à|au|aux|a|in|on|"
     r"during|before|after|avant|après|lors|pendant|when|quand|with|avec|dans|en|sur|ante|"
     r"tras|antes|después|bei|vor|nach|mit)\b|(?:" + VERB_RE.pattern + r")|[\w-]+[’']s\b)"
     r"[\w’'-]+){1,8})+"
@@ -298,27 +298,22 @@ class Attributor:
             if best:
                 return best, noun, Link.ROLE_OF_NAMED
         if noun in PERSON_ROLES:
-            if _ROLE_COMPLEMENT.match(self.text, cand.end):
+            complement = _ROLE_COMPLEMENT.match(self.text, cand.end)
+            if complement:
                 # "la porte-parole de la fédération", "the head of news for the station":
                 # a role with its complement introduces someone the article does not name
-                return self.role_as_written(cand), noun, Link.UNNAMED_ROLE
+                return self.text[cand.start : complement.end()], noun, Link.UNNAMED_ROLE
             # a bare role ("the Russian leader") points back at someone already named;
             # when no one was, it is the speaker as written ("the squad leader")
             named = self.last_person(pos, weak=True)
             if named is None:
-                return self.role_as_written(cand), noun, Link.BARE_ROLE
+                return self.text[cand.start : cand.end], noun, Link.BARE_ROLE
             return named, noun, Link.LAST_PERSON
         if noun in PUBLICATION_ROLES:
             return self.last_kind(pos, ("org", "unknown")), None, Link.LAST_PERSON
         if noun in ORG_ROLES:
             return self.last_kind(pos, ("org",)), None, Link.LAST_PERSON
         return None, None, Link.LAST_PERSON
-
-    def role_as_written(self, cand: Cand) -> str:
-        """The role phrase with its complement ("the head of news for the station")."""
-        tail = _ROLE_COMPLEMENT.match(self.text, cand.end)
-        end = tail.end() if tail else cand.end
-        return self.text[cand.start:end].strip()
 
     def coordinated(self, m: Mention) -> str | None:
         """ "X and Y interviewed …": a second person joined to the first."""
