@@ -13,6 +13,7 @@ from syndicator.backbones import backbone_for
 from syndicator.compose.text import as_standalone_quote, tidy_summary
 from syndicator.models import Article
 from syndicator.quotes import analyse, detect_language
+from syndicator.quotes.backbone import Backbone
 from syndicator.quotes.engine import same_speaker
 
 EN = backbone_for("en")
@@ -56,22 +57,21 @@ def test_parse_finds_the_speaker(article: str, expected: str) -> None:
     assert any(line.startswith("parse:") or "parse" in line for line in quote.evidence)
 
 
-@needs_en
-def test_rank_and_surname_resolve_to_the_full_name() -> None:
-    article = ("For Col. Jane Doe, the week was long.\n\n“It was the hardest deployment of my "
-               "career, and I would do it again,” said Doe.")
-    [quote] = analyse(article, backbone=EN).quotes
-    assert quote.speaker == "Jane Doe"
+@pytest.mark.parametrize(
+    ("article", "backbone", "expected"),
+    [
+        pytest.param("For Col. Jane Doe, the week was long.\n\n“It was the hardest deployment "
+                     "of my career, and I would do it again,” said Doe.", EN, "Jane Doe",
+                     marks=needs_en, id="en: rank and surname resolve to the full name"),
+        pytest.param("Le conseil s'est réuni lundi.\n\n« Les loyers sont trop élevés pour les "
+                     "familles de la ville », a déclaré Jean Dupont, maire de Lyon.", FR,
+                     "Jean Dupont", marks=needs_fr, id="fr"),
+    ],
+)
+def test_parse_agrees_with_the_rules(article: str, backbone: Backbone, expected: str) -> None:
+    [quote] = analyse(article, backbone=backbone).quotes
+    assert quote.speaker == expected
     assert quote.confidence >= 0.9  # rules and parse agree
-
-
-@needs_fr
-def test_french_parse_agrees_with_the_rules() -> None:
-    article = ("Le conseil s'est réuni lundi.\n\n« Les loyers sont trop élevés pour les "
-               "familles de la ville », a déclaré Jean Dupont, maire de Lyon.")
-    [quote] = analyse(article, backbone=FR).quotes
-    assert quote.speaker == "Jean Dupont"
-    assert quote.confidence >= 0.9
 
 
 # -- abstention ------------------------------------------------------------------------
