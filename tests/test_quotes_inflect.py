@@ -174,6 +174,14 @@ SPEAKERS = [
                  "to his Soldiers.", None, id="a place with its state"),
     pytest.param("\"We are ready to go,\" said John Doe, Jr., the mayor.", "John Doe",
                  id="a name's suffix is no state"),
+    pytest.param("Jean Dupont est venu samedi. « Je suis un homme du peuple », explique-t-il.",
+                 "Jean Dupont", id="a French inverted pronoun after any verb"),
+    pytest.param("Kwame Osei arrived at noon. \"I am a man of the people,\" he said.",
+                 "Kwame Osei", id="a pronoun for the person named before, gender unknown"),
+    pytest.param("Jane Doe, who rode for the Boston Comets, left early. \"I am tired,\" she "
+                 "said.", "Jane Doe", id="a pronoun for the subject, not a name in its clause"),
+    pytest.param("Mr. Kwame Osei arrived at noon. \"I am a man of the people,\" she said.",
+                 None, id="no one whose gender agrees with the pronoun")
 ]
 
 

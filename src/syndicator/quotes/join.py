@@ -32,7 +32,7 @@ def _join_from(found: Found, names: Attributor, qs: tuple[Span, ...],
     q = qs[i]
     attribution: Attribution | None = None
     j = i + 1
-    while j < len(qs) and qs[j].para == q.last_para:
+    while j < len(qs) and qs[j].para == q.last_para and not _embedded(found, q):
         if _nickname(found, names, q, qs, j):
             j += 1  # dropped: its next quotation is tried as the continuation
             continue
@@ -46,6 +46,14 @@ def _join_from(found: Found, names: Attributor, qs: tuple[Span, ...],
         q = Span(q.start, r.end, q.parts + r.parts, r.closed, q.family, q.para, r.last_para)
         j += 1
     return Joined(q, attribution), j
+
+
+def _embedded(found: Found, q: Span) -> bool:
+    """``q`` is a fragment inside the writer's own sentence ("la question est de savoir
+    « … » affirme-t-il. « … »"): what follows it is no interruption of one quotation."""
+    para_start = found.paras[q.para][0]
+    lead = found.text[para_start : q.start].rstrip(" \t\n“\"«„‘'")
+    return bool(lead) and (lead[-1].isalpha() or lead[-1] in ",;")
 
 
 def _nickname(found: Found, names: Attributor, q: Span, qs: tuple[Span, ...], j: int) -> bool:

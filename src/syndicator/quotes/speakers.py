@@ -89,8 +89,9 @@ _ADVERBIAL = re.compile(
     r"(?=(?:le|la|les|l[’']|el|los|las)[ \t]"
     r"|(?<=[a-zà-ÿ][ \t])(?<!\bde )(?<!\bdu )(?<!\bdel )[A-ZÀ-Þ])"
 )
-# French inverted attribution: "…», a-t-il déclaré." / "…», a-t-elle estimé."
-_FR_INVERTED = re.compile(r"a-t-(il|elle)(?![\w-])")
+# French inverted attribution, whatever the verb: "…», a-t-il déclaré." / "…»,
+# explique-t-elle." / "…», conclut-il." / "…», ont-ils ajouté."
+_FR_INVERTED = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]+(?:-t)?-(il|elle|ils|elles)(?![\w-])")
 _PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
                    "ella": "f", "sie": "f"}  # fmt: skip
 
@@ -334,9 +335,7 @@ class Attributor:
         i = bisect.bisect_left(self.timeline, (pos, ""))
         strong = self.timeline[i - 1] if i else None
         if gender is not None:
-            found = self._agreeing(pos, i, gender)
-            if found is not None:
-                return found
+            return self._agreeing(pos, i, gender)  # no one whose gender agrees: None
         if not weak:
             return strong[1] if strong else None
         best = strong
@@ -356,19 +355,27 @@ class Attributor:
 
     def _agreeing(self, pos: int, i: int, gender: str) -> str | None:
         """The latest person before ``pos`` whose gender does not contradict the pronoun:
-        the timeline first, then any two-word person name mentioned before."""
+        the timeline first, then the latest person named before ("Jane Roe arrived at
+        noon. “…,” she said.")."""
+        other = "m" if gender == "f" else "f"
         for _, name in reversed(self.timeline[:i]):
-            if self.gender(name) != ("m" if gender == "f" else "f"):
+            if self.gender(name) != other:
                 return name
         mentions = self.mentions
-        for k in range(bisect.bisect_left(self.starts, pos) - 1, -1, -1):
-            m = mentions[k]
-            if m.in_quote or m.possessive or m.modifier:
-                continue
-            canon = m.canonical or m.name
-            if m.kind == "person" and self.gender(canon) == gender:
-                return canon
-        return None
+        fitting = [
+            m for m in mentions[: bisect.bisect_left(self.starts, pos)]
+            if not (m.in_quote or m.possessive or m.modifier) and m.kind == "person"
+            and self.gender(m.canonical or m.name) != other
+        ]
+        if not fitting:
+            return None
+        # the sentence of the latest fitting person; in it, the first one, its subject
+        # ("Jane Roe, who rode in the Tour de France, left. “…,” she said.")
+        last = fitting[-1]
+        para = self.text.rfind("\n\n", 0, last.start) + 1
+        begins = sentence_start(self.text, para, last.start)
+        first = next(m for m in fitting if m.start >= begins)
+        return first.canonical or first.name
 
     def last_kind(self, pos: int, kinds: tuple[str, ...]) -> str | None:
         mentions = self.mentions
