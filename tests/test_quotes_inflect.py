@@ -181,7 +181,16 @@ SPEAKERS = [
     pytest.param("Jane Doe, who rode for the Boston Comets, left early. \"I am tired,\" she "
                  "said.", "Jane Doe", id="a pronoun for the subject, not a name in its clause"),
     pytest.param("Mr. Kwame Osei arrived at noon. \"I am a man of the people,\" she said.",
-                 None, id="no one whose gender agrees with the pronoun")
+                 None, id="no one whose gender agrees with the pronoun"),
+    pytest.param("« Ces actes sont inadmissibles », juge le ministère de l'Intérieur.",
+                 "ministère de l'Intérieur",
+                 id="a body named by what it is, after a verb that is mostly a noun"),
+    pytest.param("La activista Anamely Ramos lamentó la situación.\n\n\"Llevamos dos años "
+                 "oyendo campanas\", escribió la curadora de Arte.", "Anamely Ramos",
+                 id="a description after the verb points back at the person named"),
+    pytest.param("Marc Guillemot a annoncé ce matin son abandon.\n\n« Ces actes sont "
+                 "inadmissibles », tranche un observateur.", None,
+                 id="an unread attribution after the quote: not the paragraph before"),
 ]
 
 

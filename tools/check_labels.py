@@ -24,7 +24,8 @@ LANGUAGES = {"en", "fr", "de", "es"}
 
 
 def split_of(source: str) -> str:
-    """How the first test split was chosen: ``test`` for half of all sources (by the first hex digit of their SHA-1), else ``tune``."""
+    """How the first test split was chosen: ``test`` for half of all sources (by the
+    first hex digit of their SHA-1), else ``tune``."""
     return "test" if hashlib.sha1(source.encode("utf-8")).hexdigest()[0] in "01234567" else "tune"
 
 

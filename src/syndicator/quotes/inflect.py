@@ -122,6 +122,8 @@ _FR_IRREGULAR: dict[str, tuple[str, ...]] = {
 }
 # Present forms that are more often nouns ("la note", "le juge").
 _FR_NOUNY = frozenset({"note", "demande", "juge", "lance", "glisse", "crie", "lit"})
+# ... but right after a quotation they are the verb: "», juge le ministère" / "”, relata".
+NOUNY_FORMS = _ES_NOUNY | _FR_NOUNY
 
 
 def _fr(lemma: str) -> Iterable[str]:

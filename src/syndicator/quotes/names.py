@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
+from syndicator.quotes.inflect import NOUNY_FORMS
 from syndicator.quotes.lexicon import (
     ADVERBS,
     CAP_STOPWORDS,
@@ -81,6 +82,11 @@ _VERBS = sorted({v for v in SPEECH_VERBS if v not in ("so", "say", "steht")}, ke
 SOURCE_MARKERS = ("According to", "Selon", "Según", "Laut")
 VERB_RE = re.compile(
     r"(?<![\w’'-])(?:" + alternation(_VERBS + list(SOURCE_MARKERS)) + r")(?![\w’'-])"
+)
+# Right after a quotation, a present form that is more often a noun is the verb too.
+INCISE_VERB_RE = re.compile(
+    r"(?<![\w’'-])(?:" + alternation(sorted(set(_VERBS) | NOUNY_FORMS, key=len, reverse=True)
+                                    + list(SOURCE_MARKERS)) + r")(?![\w’'-])"
 )
 ADV_ALT = alternation(sorted(ADVERBS, key=len, reverse=True))
 _NOUN_LIKE = frozenset(

@@ -91,6 +91,8 @@ def previous_paragraph(ctx: Context, site: Site) -> Clue | None:
     pi = site.span.para
     if not (site.opens_alone and pi > 0) or found.caps[pi] or found.chrome[pi - 1]:
         return None
+    if _INCISE.match(ctx.text, site.span.end, site.limit):
+        return None  # the quote's own attribution follows it, unread: not the paragraph's
     intro = ctx.names.previous_paragraph(found.para_texts[pi - 1], found.paras[pi - 1][0])
     if intro is None:
         return None
@@ -118,6 +120,8 @@ def dash_credit(ctx: Context, site: Site) -> Clue | None:
     return Clue(cand, Route.DASH_LINE, cand.start, squash(line.strip()[:80]))
 
 
+# After a quotation, the start of an attribution of its own: "…», juge le ministère".
+_INCISE = re.compile(r"[ \t]*[”\"’»']?[ \t]*[,—–][ \t]*\w")
 # A credit line: a dash, a name, perhaps ", role"; short, and no sentence of its own.
 _DASH_CREDIT = re.compile(r"[ \t]*(?:—|–|―|--?)[ \t]*(?=[^\n]{2,120}$)")
 

@@ -29,6 +29,7 @@ from syndicator.quotes.lexicon import (
 from syndicator.quotes.names import (
     ADV_ALT,
     FIRST_PERSON_SINGULAR,
+    INCISE_VERB_RE,
     INDEF_NP,
     NAME_SEQ,
     PRONOUN_RE,
@@ -41,7 +42,7 @@ from syndicator.quotes.names import (
 )
 
 _ADV = ADV_ALT
-_VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + VERB_RE.pattern + r")[ \t\n]*")
+_VERB_FIRST = re.compile(r"(?:(?:" + _ADV + r")\s+)?(" + INCISE_VERB_RE.pattern + r")[ \t\n]*")
 _AFTER_NP_VERB = re.compile(
     # an appositive between commas, or one the writer left unclosed ("X, a resident of
     # Paktika province told VOA"): a few words that start with an article
@@ -92,6 +93,11 @@ _ADVERBIAL = re.compile(
 # French inverted attribution, whatever the verb: "…», a-t-il déclaré." / "…»,
 # explique-t-elle." / "…», conclut-il." / "…», ont-ils ajouté."
 _FR_INVERTED = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]+(?:-t)?-(il|elle|ils|elles)(?![\w-])")
+# A definite description: an article and a common noun ("la curadora", "the official").
+_DEFINITE_NOUN = re.compile(
+    r"(?:the|le|la|les|el|los|las|der|die|das)[ \t]+(?:[a-zà-ÿ][\w-]*[ \t]+){0,2}?"
+    r"([a-zà-ÿ][\w-]{2,})(?![\w-])|l[’']([a-zà-ÿ][\w-]{2,})(?![\w-])"
+)
 _PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
                    "ella": "f", "sie": "f"}  # fmt: skip
 
@@ -313,7 +319,19 @@ class Attributor:
         if noun in PUBLICATION_ROLES:
             return self.last_kind(pos, ("org", "unknown")), None, Link.LAST_PERSON
         if noun in ORG_ROLES:
+            complement = _ROLE_COMPLEMENT.match(self.text, cand.end)
+            if complement:
+                # "le ministère de l'Intérieur", "the Ministry of Health": a body the
+                # article names by what it is
+                head = self.text.rfind(" ", cand.start, cand.end) + 1 or cand.start
+                body = self.text[max(head, cand.start) : complement.end()]
+                return body, noun, Link.UNNAMED_ROLE
             return self.last_kind(pos, ("org",)), None, Link.LAST_PERSON
+        if cand.kind == "desc":
+            # "…», escribió la curadora de Arte": a description after a verb of speech
+            # points back at the person named last, if anyone
+            named = self.last_person(pos, weak=True)
+            return named, noun, Link.BARE_ROLE
         return None, None, Link.LAST_PERSON
 
     def coordinated(self, m: Mention) -> str | None:
@@ -446,6 +464,10 @@ class Attributor:
                     c = self.np_at(adv.end(), limit)
                     if c is not None and c.kind == "pron":
                         c = None
+            if c is None:
+                d = _DEFINITE_NOUN.match(text, q)
+                if d and d.end() <= limit:
+                    c = Cand("desc", (d.group(1) or d.group(2)).casefold(), d.start(), d.end())
             if c is not None:
                 return c, c.end, Route.VERB_AFTER
             if "lire" in vm.group(1):
