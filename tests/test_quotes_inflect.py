@@ -191,6 +191,14 @@ SPEAKERS = [
     pytest.param("Marc Guillemot a annoncé ce matin son abandon.\n\n« Ces actes sont "
                  "inadmissibles », tranche un observateur.", None,
                  id="an unread attribution after the quote: not the paragraph before"),
+    pytest.param("Statement of Assistant Attorney General Laurie Robinson Before the Senate\n\n"
+                 "\"Our mission is to increase public safety,\" she said.", "Laurie Robinson",
+                 id="a title-case heading: a preposition ends the name"),
+    pytest.param("\"We will not give up,\" Kem Sokha told VOA Khmer Thursday.", "Kem Sokha",
+                 id="a weekday ends a name"),
+    pytest.param("« Nous réagissons sans inquiétude » déclare à l'AFP Jean-Philippe Magnen, le "
+                 "porte-parole du parti.", "Jean-Philippe Magnen",
+                 id="an adverbial that ends in an acronym before an inverted subject"),
 ]
 
 

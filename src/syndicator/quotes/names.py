@@ -402,6 +402,22 @@ def _is_abbrev(tok: str) -> bool:
     return len(core) <= 1 or "." in core or core.casefold() in _ABBREV
 
 
+# Stop words that do end names ("Theresa May", "Elizabeth I").
+_NAME_FINAL_STOPWORDS = frozenset({"may", "march", "june", "april", "august", "i"})
+
+
+def _trails_no_name(tok: str) -> bool:
+    """A capitalised word that never ends a name: a stop word, a weekday ("VOA Khmer
+    Thursday"), a verb of speech in a title-case heading ("James M. Cole Speaks at …")."""
+    low = tok.rstrip(".").casefold()
+    if low in CAP_STOPWORDS:
+        return low not in _NAME_FINAL_STOPWORDS
+    return len(low) > 3 and low.endswith("s") and low in _SPEECH_VERB_SET
+
+
+_SPEECH_VERB_SET = frozenset(SPEECH_VERBS)
+
+
 def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], list[str], bool]:
     """(role tokens, name tokens, kept_the) with stop words and titles split off."""
     kept_the = False
@@ -423,6 +439,8 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
             break
         i += 1
     tokens = tokens[i:]
+    while len(tokens) > 1 and _trails_no_name(tokens[-1]):
+        tokens = tokens[:-1]  # a title-case heading: "Laurie Robinson Before the Senate"
     if (len(tokens) > 1 and tokens[0].casefold() in _ADJECTIVE_TITLES
             and tokens[-1].rstrip(".").casefold() in ORG_WORDS):
         return [], tokens, kept_the  # "National Transportation Safety Board": an org
@@ -500,7 +518,13 @@ def _parse_sequence(seq: str, initial: bool) -> tuple[_Parsed, ...]:
         )
         n_end = group[-1][0] + len(group[-1][1])
         if name:
-            n_start = group[len(group) - len(name)][0]
+            toks = [t for _, t in group]
+            # where the name stands in the group (words after it may have been dropped)
+            j = next((k for k in range(len(toks) - len(name), -1, -1)
+                      if toks[k : k + len(name)] == name), len(toks) - len(name))
+            n_start = group[j][0]
+            last = group[j + len(name) - 1]
+            n_end = last[0] + len(last[1])
             out.append((n_start, n_end, " ".join(name), " ".join(role) or None, kind,
                         possessive, bool(role) and kind != "org"))  # fmt: skip
         elif role:

@@ -102,8 +102,10 @@ def _agreed(a: Attribution, p: ParsedSpeaker, name: str) -> Attribution:
 
 def _parsed_name(p: ParsedSpeaker, names: Attributor) -> tuple[str | None, Link]:
     """The parse's phrase as a speaker name, through the article's name index."""
-    if p.kind is SpeakerKind.NAME and p.text.islower() and not p.text.startswith("@"):
-        return None, Link.AS_WRITTEN  # "elect" of "the president-elect" is no name
+    if p.kind is SpeakerKind.NAME and not p.text.startswith("@") and (
+            p.text.islower() or not p.text[:1].isalnum()):
+        # "elect" of "the president-elect" is no name, nor is a stray mark ("»")
+        return None, Link.AS_WRITTEN
     if p.kind is SpeakerKind.PRONOUN:
         name, _, link = names.resolve(Cand("pron", p.text.casefold(), p.start, p.end), p.start)
         return name, link

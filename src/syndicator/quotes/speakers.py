@@ -90,6 +90,11 @@ _ADVERBIAL = re.compile(
     r"(?=(?:le|la|les|l[’']|el|los|las)[ \t]"
     r"|(?<=[a-zà-ÿ][ \t])(?<!\bde )(?<!\bdu )(?<!\bdel )[A-ZÀ-Þ])"
 )
+# ... or one that ends in an acronym: "déclare à l'AFP Jean-Philippe Magnen".
+_ADVERBIAL_ACRONYM = re.compile(
+    r"[ \t]*(?:au|aux|à|devant|sur|dans|a|al|ante|con)(?:[ \t]+[\w’'-]+){0,3}?"
+    r"[ \t]+(?:l[’'])?[A-Z]{2,}[ \t]+(?=[A-ZÀ-Þ])"
+)
 # French inverted attribution, whatever the verb: "…», a-t-il déclaré." / "…»,
 # explique-t-elle." / "…», conclut-il." / "…», ont-ils ajouté."
 _FR_INVERTED = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]+(?:-t)?-(il|elle|ils|elles)(?![\w-])")
@@ -459,11 +464,14 @@ class Attributor:
             if c is None:
                 # "a déclaré au micro de VOA Afrique le directeur …", "told reporters in
                 # Kabul Jane Doe": an adverbial phrase between the verb and its subject
-                adv = _ADVERBIAL.match(text, q)
-                if adv and adv.end() < limit:
-                    c = self.np_at(adv.end(), limit)
-                    if c is not None and c.kind == "pron":
-                        c = None
+                for pattern in (_ADVERBIAL, _ADVERBIAL_ACRONYM):
+                    adv = pattern.match(text, q)
+                    if adv and adv.end() < limit:
+                        c = self.np_at(adv.end(), limit)
+                        if c is not None and c.kind == "pron":
+                            c = None
+                    if c is not None:
+                        break
             if c is None:
                 d = _DEFINITE_NOUN.match(text, q)
                 if d and d.end() <= limit:
