@@ -199,6 +199,16 @@ SPEAKERS = [
     pytest.param("« Nous réagissons sans inquiétude » déclare à l'AFP Jean-Philippe Magnen, le "
                  "porte-parole du parti.", "Jean-Philippe Magnen",
                  id="an adverbial that ends in an acronym before an inverted subject"),
+    pytest.param("EPA Assistant Administrator for Enforcement and Compliance Assurance Susan "
+                 "Bodine: \"This is a terrific settlement.\"", "Susan Bodine",
+                 id="an office's capitalised complement ends where a given name begins"),
+    pytest.param("El secretario de Estado Mike Pompeo denunció que China ha colocado a los "
+                 "uigures en campos “de reeducación masiva”.", "Mike Pompeo",
+                 id="a capitalised complement of a lower-case office"),
+    pytest.param("\"I have a dream,\" said Martin Luther King Jr.", "Martin Luther King Jr.",
+                 id="a title inside a name that began with a given name"),
+    pytest.param("\"We will win,\" Hun Sen said.", "Hun Sen",
+                 id="an abbreviated title is one only with its full stop"),
 ]
 
 

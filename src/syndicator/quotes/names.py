@@ -367,8 +367,15 @@ def _initials(full: str) -> str:
     return "".join(w[0] for w in words if w[0].isupper()).upper()
 
 
+# Abbreviated titles that are also names ("Hun Sen", "Amartya Sen"): titles only with
+# their full stop.
+_TITLES_WITH_STOP = frozenset({"sen", "rep", "gen", "gov", "col", "sgt", "capt", "adm"})
+
+
 def _is_title(tok: str) -> bool:
     t = tok.rstrip(".").casefold()
+    if t in _TITLES_WITH_STOP and not tok.endswith("."):
+        return False
     if t in TITLES or _ORD_RE.fullmatch(t):
         return True
     if "-" in t:
@@ -418,8 +425,10 @@ def _trails_no_name(tok: str) -> bool:
 _SPEECH_VERB_SET = frozenset(SPEECH_VERBS)
 
 
-def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], list[str], bool]:
-    """(role tokens, name tokens, kept_the) with stop words and titles split off."""
+def split_name(tokens: list[str], sentence_initial: bool,
+               complement: bool = False) -> tuple[list[str], list[str], bool]:
+    """(role tokens, name tokens, kept_the) with stop words and titles split off;
+    ``complement``: the words follow a connector of an office ("secretario de …")."""
     kept_the = False
     i = 0
     if len(tokens) > 1 and tokens[0] in _GERMAN_ARTICLES:
@@ -448,8 +457,11 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
     for j, tok in enumerate(tokens):
         # A title anywhere; an office or an acronym only where a full name follows
         # ("Swimmer Michael Phelps", "FBI Director Christopher Wray", "IC Gary Moses").
-        if j and tokens[j - 1].casefold() in _GIVEN_NAMES:
-            continue  # "Hassan Sheikh Mohamud": after a given name, a title is a name's
+        if j and (tokens[j - 1].casefold() in _GIVEN_NAMES
+                  or (k < 0 and tokens[0].casefold() in _GIVEN_NAMES)):
+            # "Hassan Sheikh Mohamud", "Martin Luther King": in a name that began with a
+            # given name, a title is a name's
+            continue
         if _is_title(tok) or (j <= len(tokens) - 3 and (
                 _is_role_word(tok) or _country_before_person(tok, tokens[j + 1]))):
             k = j
@@ -457,13 +469,34 @@ def split_name(tokens: list[str], sentence_initial: bool) -> tuple[list[str], li
         k += 2
     if k >= len(tokens) - 1:
         return tokens, [], kept_the
-    return tokens[: k + 1], tokens[k + 1 :], kept_the
+    role, name = tokens[: k + 1], tokens[k + 1 :]
+    g = _given_name_inside(name) if role or complement else 0
+    if g:
+        # After an office, or after "of"/"and"/"de" in one, the office's own capitalised
+        # words end where a given name begins: "(Administrator for Enforcement and)
+        # Compliance Assurance Susan Bodine", "(secretario de) Estado Mike Pompeo"
+        role, name = role + name[:g], name[g:]
+    return role, name, kept_the
+
+
+def _given_name_inside(name: list[str]) -> int:
+    """Index of a given name that starts a full name after words that are no part of a
+    person's name (no given names, no initials, no particles), else 0."""
+    for j in range(1, len(name) - 1):
+        if name[j].casefold() in _GIVEN_NAMES and name[j - 1].casefold() not in _GIVEN_NAMES:
+            head = name[:j]
+            if all(len(t.rstrip(".")) > 2 and t[:1].isupper()
+                   and t.casefold() not in _GIVEN_NAMES and t != "The" for t in head):
+                return j
+            return 0
+    return 0
 
 
 @lru_cache(maxsize=8192)
-def _split_classify(tokens: tuple[str, ...], initial: bool) -> tuple[list[str], list[str], str]:
+def _split_classify(tokens: tuple[str, ...], initial: bool,
+                    complement: bool = False) -> tuple[list[str], list[str], str]:
     """Cached: the same capitalised words recur across an article and across articles."""
-    role, name, _ = split_name(list(tokens), initial)
+    role, name, _ = split_name(list(tokens), initial, complement)
     return role, name, classify([t for t in name if t != "The"]) if name else ""
 
 
@@ -502,7 +535,7 @@ _Parsed = tuple[int, int, str, str | None, str, bool, bool]
 
 
 @lru_cache(maxsize=16384)
-def _parse_sequence(seq: str, initial: bool) -> tuple[_Parsed, ...]:
+def _parse_sequence(seq: str, initial: bool, complement: bool = False) -> tuple[_Parsed, ...]:
     """Cached: one capitalised sequence split into mentions (offsets relative to ``seq``).
 
     ``initial`` says whether ``seq`` starts a sentence; every later group inside it is
@@ -514,7 +547,8 @@ def _parse_sequence(seq: str, initial: bool) -> tuple[_Parsed, ...]:
     def flush(possessive: bool = False) -> None:
         g0 = group[0][0]
         role, name, kind = _split_classify(
-            tuple(t for _, t in group), initial if g0 == 0 else sentence_initial(seq, g0)
+            tuple(t for _, t in group), initial if g0 == 0 else sentence_initial(seq, g0),
+            complement and g0 == 0,
         )
         n_end = group[-1][0] + len(group[-1][1])
         if name:
@@ -546,12 +580,21 @@ def _parse_sequence(seq: str, initial: bool) -> tuple[_Parsed, ...]:
     return tuple(out)
 
 
+_CONNECTOR_BEFORE = re.compile(r"(?<![\w’'-])(?:of|for|and|de|del|du|des|y|et|und)[ \t]+$")
+
+
+def _after_connector(text: str, start: int) -> bool:
+    """The capitalised words at ``start`` follow "of", "and", "de" … (an office's
+    complement: "secretario de Estado Mike Pompeo")."""
+    return _CONNECTOR_BEFORE.search(text, max(0, start - 5), start) is not None
+
+
 def parse_name(text: str, start: int, end: int) -> list[Mention]:
     """Split one capitalised sequence into mentions (possessives and sentence ends cut it)."""
     return [
         Mention(start + s, start + e, name, role, kind, poss, evidence=ev)
         for s, e, name, role, kind, poss, ev in _parse_sequence(
-            text[start:end], sentence_initial(text, start)
+            text[start:end], sentence_initial(text, start), _after_connector(text, start)
         )
     ]
 
@@ -580,7 +623,8 @@ def find_mentions(
             continue
         if start > 1 and text[start - 1] == "-" and " " not in g and text[start - 2].islower():
             continue  # "anti-Semitic", "pro-Kremlin": part of a word, not a name
-        for s, e, name, role, kind, poss, ev in _parse_sequence(g, sentence_initial(text, start)):
+        for s, e, name, role, kind, poss, ev in _parse_sequence(
+                g, sentence_initial(text, start), _after_connector(text, start)):
             append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
     _common_words_at_sentence_start(text, mentions)
     if quotes:
