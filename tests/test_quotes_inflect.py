@@ -209,6 +209,9 @@ SPEAKERS = [
                  id="a title inside a name that began with a given name"),
     pytest.param("\"We will win,\" Hun Sen said.", "Hun Sen",
                  id="an abbreviated title is one only with its full stop"),
+    pytest.param("“Íbamos pensando en ellos”, dijo Liset Fonseca, madre de Roberto Pérez "
+                 "Fonseca.\n\n“Es la decisión que tomamos”, agregó.", "Liset Fonseca",
+                 id="a name after 'de' is a possessor, not the one who goes on speaking"),
 ]
 
 

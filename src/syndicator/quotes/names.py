@@ -153,6 +153,11 @@ _PREPOSITIONS = frozenset(
         "bei",
         "aus",
         "nach",
+        # "madre de Roberto Pérez", "la fille de Marine Le Pen": a possessor, not a subject
+        "de",
+        "del",
+        "du",
+        "des",
     ]
 )
 _GERMAN_LOWER = frozenset(

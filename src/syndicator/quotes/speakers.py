@@ -368,6 +368,8 @@ class Attributor:
             m = mentions[k]
             if m.in_quote or m.possessive or m.modifier or m.kind not in ("person", "unknown"):
                 continue
+            if m.governed and best is not None:
+                continue  # "…, dijo Liset Fonseca, madre de Roberto Pérez": not the subject
             canon = m.canonical or m.name
             if m.kind == "unknown" and len(canon.split()) < 2:
                 continue
