@@ -212,6 +212,9 @@ SPEAKERS = [
     pytest.param("“Íbamos pensando en ellos”, dijo Liset Fonseca, madre de Roberto Pérez "
                  "Fonseca.\n\n“Es la decisión que tomamos”, agregó.", "Liset Fonseca",
                  id="a name after 'de' is a possessor, not the one who goes on speaking"),
+    pytest.param("La periodista Ana Pastor García fue despedida.\n\nAna Pastor lo anunció: "
+                 "“Me han despedido por hacer periodismo.”", "Ana Pastor García",
+                 id="a shortened form of a full name introduced before"),
 ]
 
 

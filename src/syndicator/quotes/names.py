@@ -342,7 +342,8 @@ class Entities:
             return name
         if len(tokens) >= 2:
             # "Mr. Abdullah Abdullah" -> same; "W. Cash" -> "David W. Cash".
-            return self.suffixes.get(low, name)
+            hit = self.suffixes.get(low)
+            return hit if hit is not None else self.shortened(tokens, pos) or name
         tok = tokens[0]
         if _ACRONYM.fullmatch(name):
             acro = self.by_initials.get(name.replace(".", ""))
@@ -359,6 +360,24 @@ class Entities:
         if first is not None and key[0] == 0 and first < -key[2]:
             return name  # introduced on its own before the longer name
         return full
+
+    def shortened(self, tokens: list[str], pos: int) -> str | None:
+        """The one longer person's name introduced before ``pos`` that this one shortens,
+        keeping its first word and the order of its words ("Ana Pastor" for "Ana Pastor
+        García", "George Bush" for "George W. Bush")."""
+        found = None
+        for fpos, full, kind in self.full:
+            if fpos > pos or kind != "person":
+                continue
+            ftoks = full.casefold().split()
+            if len(ftoks) <= len(tokens) or ftoks[0] != tokens[0]:
+                continue
+            it = iter(ftoks)
+            if all(t in it for t in tokens):
+                if found is not None and found != full:
+                    return None  # two people it could be
+                found = full
+        return found
 
     def is_person(self, canonical: str) -> bool:
         return canonical in self.person_evidence
@@ -761,6 +780,8 @@ def build_entities(
         # A longer name already known that ends with this one is the same entity.
         if (n_tok >= 2 or mt.kind == "org") and key not in seen and key not in ents.suffixes:
             seen.add(key)
+            if n_tok >= 2 and ents.shortened(key.split(), mt.start):
+                continue  # "Ana Pastor" after "Ana Pastor García": the same person
             ents.add(mt.start, mt.name, mt.kind)
     for mt in mentions:
         if mt.kind in ("role", "noun") or not mt.name:
