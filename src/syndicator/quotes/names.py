@@ -313,12 +313,15 @@ class Entities:
     exact: dict[str, str] = field(default_factory=dict)
     by_token: dict[str, list[tuple[int, str, int]]] = field(default_factory=dict)
     by_initials: dict[str, str] = field(default_factory=dict)
+    by_first: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # persons
     suffixes: dict[str, str] = field(default_factory=dict)
 
     def add(self, pos: int, name: str, kind: str) -> None:
         """Record a newly introduced full name and index it for resolution."""
         self.full.append((pos, name, kind))
         low = name.casefold()
+        if kind == "person":
+            self.by_first.setdefault(low.split()[0], []).append((pos, name))
         self.exact.setdefault(low, name)
         toks = low.split()
         if len(toks) >= 2:
@@ -366,11 +369,11 @@ class Entities:
         keeping its first word and the order of its words ("Ana Pastor" for "Ana Pastor
         García", "George Bush" for "George W. Bush")."""
         found = None
-        for fpos, full, kind in self.full:
-            if fpos > pos or kind != "person":
+        for fpos, full in self.by_first.get(tokens[0], ()):
+            if fpos > pos:
                 continue
             ftoks = full.casefold().split()
-            if len(ftoks) <= len(tokens) or ftoks[0] != tokens[0]:
+            if len(ftoks) <= len(tokens):
                 continue
             it = iter(ftoks)
             if all(t in it for t in tokens):
@@ -604,13 +607,18 @@ def _parse_sequence(seq: str, initial: bool, complement: bool = False) -> tuple[
     return tuple(out)
 
 
-_CONNECTOR_BEFORE = re.compile(r"(?<![\w’'-])(?:of|for|and|de|del|du|des|y|et|und)[ \t]+$")
+_CONNECTOR_WORDS = frozenset({"of", "for", "and", "de", "del", "du", "des", "y", "et", "und"})
 
 
 def _after_connector(text: str, start: int) -> bool:
     """The capitalised words at ``start`` follow "of", "and", "de" … (an office's
     complement: "secretario de Estado Mike Pompeo")."""
-    return _CONNECTOR_BEFORE.search(text, max(0, start - 5), start) is not None
+    if start < 2 or text[start - 1] != " ":
+        return False
+    before = text[max(0, start - 6) : start - 1]
+    word = before.rsplit(None, 1)[-1] if before.strip() else ""
+    return word in _CONNECTOR_WORDS and (len(word) < len(before)
+                                         or start - 1 - len(word) == 0)
 
 
 def parse_name(text: str, start: int, end: int) -> list[Mention]:
@@ -648,7 +656,8 @@ def find_mentions(
         if start > 1 and text[start - 1] == "-" and " " not in g and text[start - 2].islower():
             continue  # "anti-Semitic", "pro-Kremlin": part of a word, not a name
         for s, e, name, role, kind, poss, ev in _parse_sequence(
-                g, sentence_initial(text, start), _after_connector(text, start)):
+                g, sentence_initial(text, start),
+                g.count(" ") >= 2 and _after_connector(text, start)):
             append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
     _common_words_at_sentence_start(text, mentions)
     if quotes:
