@@ -217,3 +217,10 @@ def test_quotes_explain_shows_evidence_and_confidence(tmp_path) -> None:
                               "--json"], capture_output=True, text=True, timeout=120)
     assert json.loads(as_json.stdout)["quotes"][0]["confidence"] > 0
 
+
+
+def test_a_whole_clause_from_the_parse_is_no_role() -> None:
+    from syndicator.quotes.reconcile import _clause
+
+    assert _clause("Alors que la gauche était en minorité face aux députés de l'opposition")
+    assert not _clause("le porte-parole de la police madrilène")

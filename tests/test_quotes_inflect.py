@@ -215,6 +215,11 @@ SPEAKERS = [
     pytest.param("La periodista Ana Pastor García fue despedida.\n\nAna Pastor lo anunció: "
                  "“Me han despedido por hacer periodismo.”", "Ana Pastor García",
                  id="a shortened form of a full name introduced before"),
+    pytest.param("\"Le colonialisme ne peut plus être toléré\", a lancé le Premier ministre "
+                 "mauricien Pravind Jugnauth.", "Pravind Jugnauth",
+                 id="an office that goes on in lower-case words before the name"),
+    pytest.param("\"Es brutal\", dijo la representante republicana por Florida.",
+                 "la representante", id="a place after an office and a preposition is no name"),
 ]
 
 

@@ -109,6 +109,8 @@ def _parsed_name(p: ParsedSpeaker, names: Attributor) -> tuple[str | None, Link]
     if p.kind is SpeakerKind.PRONOUN:
         name, _, link = names.resolve(Cand("pron", p.text.casefold(), p.start, p.end), p.start)
         return name, link
+    if p.kind is SpeakerKind.ROLE and _clause(p.text):
+        return None, Link.AS_WRITTEN  # a whole clause is no role ("Alors que la gauche …")
     if p.kind is SpeakerKind.ROLE:
         if _definite_role(p):
             # "the president": someone the article has named; the rules' index knows whom
@@ -121,6 +123,16 @@ def _parsed_name(p: ParsedSpeaker, names: Attributor) -> tuple[str | None, Link]
     if p.label and _longer_name(p.text, name):
         name = p.text  # the rules' name index holds a cut-short form of this entity
     return name, Link.AS_WRITTEN if name == p.text else Link.SURNAME
+
+
+_SUBORDINATORS = frozenset({"que", "qui", "that", "which", "who", "dass", "weil", "porque",
+                            "quien", "cuando", "quand", "when", "while", "alors"})
+
+
+def _clause(phrase: str) -> bool:
+    """A phrase too long, or with a subordinating word, to be one noun phrase."""
+    words = phrase.casefold().replace("'", " ").replace("’", " ").split()
+    return len(words) > 10 or not _SUBORDINATORS.isdisjoint(words)
 
 
 def _definite_role(p: ParsedSpeaker) -> bool:

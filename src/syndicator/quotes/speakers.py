@@ -74,6 +74,11 @@ _NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
 # Between a role and the name it introduces: a comma ("the spokesman, John Doe") or
 # nothing but a space ("the representative Francis Rooney", "el portavoz X").
 _COMMA_GAP = re.compile(r",?[ \t\n]+")
+_ROLE_WORDS_GAP = re.compile(
+    r"(?:[ \t]+(?!(?:de|du|des|of|for|the|la|le|les|el|los|las|der|die|das|y|et|and|que|"
+    r"that|on|in|at|to|by|from|with|por|para|en|a|al|à|au|aux|sur|dans|pour|par|con|"
+    r"von|vom|für|mit|bei|aus|im|am)\b)[a-zà-ÿ][\w-]*){1,3}[ \t]+(?=[A-ZÀ-Þ])"
+)
 _THE_OR_ORDINAL = re.compile(
     r"(?:the|der|die|das|den|dem|le|la|les|el|los|las|\d+(?:st|nd|rd|th))[ \t\n]+|l[’']"
 )
@@ -231,6 +236,14 @@ class Attributor:
             noun = m.group("noun").casefold()
             comp = _ROLE_COMPLEMENT.match(text, m.end())  # "la fédération des banques, X"
             app = _COMMA_GAP.match(text, comp.end() if comp else m.end())
+            gap = None if comp else _ROLE_WORDS_GAP.match(text, m.end())
+            if gap and not VERB_RE.search(text, gap.start(), gap.end()):
+                # "le Premier ministre mauricien Pravind Jugnauth": the office goes on in
+                # a few lower-case words before a person's full name
+                nm = NAME_SEQ.match(text, gap.end())
+                mt = self.mention_at(gap.end(), nm.end()) if nm else None
+                if mt is not None and mt.kind == "person" and mt.start == gap.end():
+                    return Cand("name", mt.name, mt.start, mt.end, mt)
             if app:
                 nm = NAME_SEQ.match(text, app.end())
                 if nm and nm.end() <= limit + 60:
