@@ -220,6 +220,10 @@ SPEAKERS = [
                  id="an office that goes on in lower-case words before the name"),
     pytest.param("\"Es brutal\", dijo la representante republicana por Florida.",
                  "la representante", id="a place after an office and a preposition is no name"),
+    pytest.param("« Nous avons reçu des appels », a indiqué un porte-parole de la police. La "
+                 "police a ouvert une enquête. « Nous recueillons des témoignages » a ajouté "
+                 "le porte-parole de la police madrilène.", "un porte-parole de la police",
+                 id="an unnamed speaker quoted again: as first written"),
 ]
 
 

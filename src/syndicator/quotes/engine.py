@@ -121,6 +121,8 @@ def judge(ctx: Context, joined: Sequence[Joined], readings: Sequence[Reading] | 
                 and final.evidence.link not in (Link.UNNAMED_ROLE, Link.BARE_ROLE)):
             # the freshest referent for a later "he" ("a witness" is nobody's referent)
             ctx.names.add_speaker(site.span.start, final.speaker)
+        elif final is not None and final.speaker and final.evidence.link is Link.UNNAMED_ROLE:
+            ctx.names.add_unnamed(site.span.start, final.speaker)
         out.append(Verdict(site, clue, attribution, True, final, confidence))
     return tuple(out)
 

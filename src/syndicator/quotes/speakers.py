@@ -74,6 +74,8 @@ _NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
 # Between a role and the name it introduces: a comma ("the spokesman, John Doe") or
 # nothing but a space ("the representative Francis Rooney", "el portavoz X").
 _COMMA_GAP = re.compile(r",?[ \t\n]+")
+_ARTICLE_WORDS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los",
+                            "las", "uno", "una", "der", "die", "das", "ein", "eine"})
 _ROLE_WORDS_GAP = re.compile(
     r"(?:[ \t]+(?!(?:de|du|des|of|for|the|la|le|les|el|los|las|der|die|das|y|et|and|que|"
     r"that|on|in|at|to|by|from|with|por|para|en|a|al|à|au|aux|sur|dans|pour|par|con|"
@@ -179,6 +181,7 @@ class Attributor:
             if m.canonical in ents.person_evidence:
                 timeline.append((m.start, m.canonical))
         self.timeline = timeline
+        self.unnamed: list[tuple[int, str]] = []
         self._genders: dict[str, str | None] | None = None
         self._author: object = _UNSET
 
@@ -273,7 +276,7 @@ class Attributor:
             tail = re.compile(
                 r"[ \t]+(?:for|of|at|from)[ \t]+(?:the[ \t]+)?[A-Z][\w.-]*(?:[ \t]+[A-Z][\w.-]*)*"
             )
-            t = tail.match(text, m.end())
+            t = tail.match(text, m.end()) or _ROLE_COMPLEMENT.match(text, m.end())
             end = t.end() if t else m.end()
             return Cand("indef", text[pos:end], pos, end)
         m = _LOWER_WORDS.match(text, pos)
@@ -322,6 +325,12 @@ class Attributor:
                     best = name
             if best:
                 return best, noun, Link.ROLE_OF_NAMED
+        earlier = self.unnamed_before(noun, pos)
+        if earlier is not None and (noun in PERSON_ROLES or noun in ORG_ROLES):
+            # "le porte-parole de la police madrilène" after "un porte-parole de la
+            # police" spoke, "le ministère" after "le ministère de l'Intérieur": the one
+            # already quoted, as first written
+            return earlier, noun, Link.UNNAMED_ROLE
         if noun in PERSON_ROLES:
             complement = _ROLE_COMPLEMENT.match(self.text, cand.end)
             if complement:
@@ -351,6 +360,18 @@ class Attributor:
             named = self.last_person(pos, weak=True)
             return named, noun, Link.BARE_ROLE
         return None, None, Link.LAST_PERSON
+
+    def unnamed_before(self, noun: str, pos: int) -> str | None:
+        """An unnamed speaker quoted before ``pos`` whose phrase is headed by ``noun``."""
+        for spos, name in reversed(self.unnamed):
+            if spos >= pos:
+                continue
+            words = name.casefold().replace("’", "'").split()
+            if words and words[0] in _ARTICLE_WORDS:
+                words = words[1:]
+            if words and words[0].split("'")[-1] == noun:
+                return name
+        return None
 
     def coordinated(self, m: Mention) -> str | None:
         """ "X and Y interviewed …": a second person joined to the first."""
@@ -447,6 +468,11 @@ class Attributor:
         """A resolved speaker is the freshest referent for a following pronoun."""
         if name:
             bisect.insort(self.timeline, (pos, name))
+
+    def add_unnamed(self, pos: int, phrase: str) -> None:
+        """An unnamed speaker ("un porte-parole de la police"): no referent for a pronoun,
+        but the one a later "le porte-parole" is."""
+        bisect.insort(self.unnamed, (pos, phrase))
 
     # -- attribution patterns -----------------------------------------------------------
     def after(self, q_end: int, limit: int, ended: bool) -> tuple[Cand, int, Route] | None:
