@@ -224,6 +224,9 @@ SPEAKERS = [
                  "police a ouvert une enquête. « Nous recueillons des témoignages » a ajouté "
                  "le porte-parole de la police madrilène.", "un porte-parole de la police",
                  id="an unnamed speaker quoted again: as first written"),
+    pytest.param("This was not a standard exercise, said Lt. Col. Nathaniel Stobert, the 2nd "
+                 "Battalion Commander. “We really wanted to test them.”", "Nathaniel Stobert",
+                 id="an inverted subject with an appositive, then the quote"),
 ]
 
 

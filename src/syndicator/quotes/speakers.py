@@ -74,6 +74,10 @@ _NEXT_LETTER = re.compile(r"[ \t\n]+([^\W\d_])")
 # Between a role and the name it introduces: a comma ("the spokesman, John Doe") or
 # nothing but a space ("the representative Francis Rooney", "el portavoz X").
 _COMMA_GAP = re.compile(r",?[ \t\n]+")
+# "said Jane Roe, the battalion commander." / ", the 2nd Battalion Commander:"
+_APPOSITIVE_TO_END = re.compile(
+    r"[ \t]*,[ \t]+(?:the|a|an|le|la|l[’']|el|der|die)[ \t]*[^,“”\"«»\n.;:]{1,80}[.:]?[ \t]*"
+)
 _ARTICLE_WORDS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los",
                             "las", "uno", "una", "der", "die", "das", "ein", "eine"})
 _ROLE_WORDS_GAP = re.compile(
@@ -576,6 +580,7 @@ class Attributor:
                 return c, Route.VERB_BEFORE
             inv = self.np_at(verb.end(), ctx_end)
             if inv is not None and (not text[inv.end : ctx_end].strip(" \t\n,:")
+                                    or _APPOSITIVE_TO_END.fullmatch(text, inv.end, ctx_end)
                                     or verb.group().casefold() in _SOURCE_MARKERS):
                 # "said X: “…”"; "Laut Freedom House werden … “…”": a source marker
                 # names the source of all that follows it in the sentence
