@@ -255,6 +255,16 @@ ADVERBS = frozenset(
     ]
 )
 
+# Articles of en/fr/es/de, definite and indefinite ("un porte-parole", "the official").
+ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los", "las",
+                      "uno", "una", "der", "die", "das", "ein", "eine"})
+# Words that end an office's lower-case words before a name ("ministre mauricien
+# Pravind Jugnauth" goes on; "republicana por Florida" does not).
+NOT_IN_OFFICE = ARTICLES | _word_set(
+    "de du des of for y et and que that on in at to by from with por para en al à au aux "
+    "sur dans pour par con von vom für mit bei aus im am"
+)
+
 PRONOUNS_SINGULAR = frozenset(["he", "she", "il", "elle", "él", "ella", "er", "sie"])
 PRONOUNS_PLURAL = frozenset(["they", "ils", "elles", "ellos", "ellas"])
 

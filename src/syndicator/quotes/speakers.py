@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from syndicator.quotes.evidence import Link, Route
 from syndicator.quotes.lexicon import (
+    ARTICLES,
     CAP_STOPWORDS,
     DATE_WORDS,
     DOC_ROLES,
@@ -20,6 +21,7 @@ from syndicator.quotes.lexicon import (
     FEMALE_TITLES,
     MALE_NAMES,
     MALE_TITLES,
+    NOT_IN_OFFICE,
     ORG_ROLES,
     PERSON_ROLES,
     PRONOUNS_SINGULAR,
@@ -78,12 +80,9 @@ _COMMA_GAP = re.compile(r",?[ \t\n]+")
 _APPOSITIVE_TO_END = re.compile(
     r"[ \t]*,[ \t]+(?:the|a|an|le|la|l[’']|el|der|die)[ \t]*[^,“”\"«»\n.;:]{1,80}[.:]?[ \t]*"
 )
-_ARTICLE_WORDS = frozenset({"the", "a", "an", "le", "la", "les", "un", "une", "el", "los",
-                            "las", "uno", "una", "der", "die", "das", "ein", "eine"})
 _ROLE_WORDS_GAP = re.compile(
-    r"(?:[ \t]+(?!(?:de|du|des|of|for|the|la|le|les|el|los|las|der|die|das|y|et|and|que|"
-    r"that|on|in|at|to|by|from|with|por|para|en|a|al|à|au|aux|sur|dans|pour|par|con|"
-    r"von|vom|für|mit|bei|aus|im|am)\b)[a-zà-ÿ][\w-]*){1,3}[ \t]+(?=[A-ZÀ-Þ])"
+    r"(?:[ \t]+(?!(?:" + "|".join(sorted(NOT_IN_OFFICE, key=len, reverse=True))
+    + r")\b)[a-zà-ÿ][\w-]*){1,3}[ \t]+(?=[A-ZÀ-Þ])"
 )
 _THE_OR_ORDINAL = re.compile(
     r"(?:the|der|die|das|den|dem|le|la|les|el|los|las|\d+(?:st|nd|rd|th))[ \t\n]+|l[’']"
@@ -111,8 +110,8 @@ _ADVERBIAL_ACRONYM = re.compile(
 _FR_INVERTED = re.compile(r"[a-zàâçéèêëîïôûùüÿœ]+(?:-t)?-(il|elle|ils|elles)(?![\w-])")
 # A definite description: an article and a common noun ("la curadora", "the official").
 _DEFINITE_NOUN = re.compile(
-    r"(?:the|le|la|les|el|los|las|der|die|das)[ \t]+(?:[a-zà-ÿ][\w-]*[ \t]+){0,2}?"
-    r"([a-zà-ÿ][\w-]{2,})(?![\w-])|l[’']([a-zà-ÿ][\w-]{2,})(?![\w-])"
+    r"(?:(?:the|le|la|les|el|los|las|der|die|das)[ \t]+(?:[a-zà-ÿ][\w-]*[ \t]+){0,2}?"
+    r"|l[’'])([a-zà-ÿ][\w-]{2,})(?![\w-])"
 )
 _PRONOUN_GENDER = {"he": "m", "il": "m", "él": "m", "er": "m", "she": "f", "elle": "f",
                    "ella": "f", "sie": "f"}  # fmt: skip
@@ -371,7 +370,7 @@ class Attributor:
             if spos >= pos:
                 continue
             words = name.casefold().replace("’", "'").split()
-            if words and words[0] in _ARTICLE_WORDS:
+            if words and words[0] in ARTICLES:
                 words = words[1:]
             if words and words[0].split("'")[-1] == noun:
                 return name
@@ -424,20 +423,20 @@ class Attributor:
         for _, name in reversed(self.timeline[:i]):
             if self.gender(name) != other:
                 return name
+        def fits(m: Mention) -> bool:
+            return (not (m.in_quote or m.possessive or m.modifier) and m.kind == "person"
+                    and self.gender(m.canonical or m.name) != other)
+
         mentions = self.mentions
-        fitting = [
-            m for m in mentions[: bisect.bisect_left(self.starts, pos)]
-            if not (m.in_quote or m.possessive or m.modifier) and m.kind == "person"
-            and self.gender(m.canonical or m.name) != other
-        ]
-        if not fitting:
+        end = bisect.bisect_left(self.starts, pos)
+        last = next((m for m in reversed(mentions[:end]) if fits(m)), None)
+        if last is None:
             return None
-        # the sentence of the latest fitting person; in it, the first one, its subject
+        # in the sentence of the latest fitting person, the first one: its subject
         # ("Jane Roe, who rode in the Tour de France, left. “…,” she said.")
-        last = fitting[-1]
         para = self.text.rfind("\n\n", 0, last.start) + 1
         begins = sentence_start(self.text, para, last.start)
-        first = next(m for m in fitting if m.start >= begins)
+        first = next(m for m in mentions[bisect.bisect_left(self.starts, begins):end] if fits(m))
         return first.canonical or first.name
 
     def last_kind(self, pos: int, kinds: tuple[str, ...]) -> str | None:
@@ -520,7 +519,7 @@ class Attributor:
             if c is None:
                 d = _DEFINITE_NOUN.match(text, q)
                 if d and d.end() <= limit:
-                    c = Cand("desc", (d.group(1) or d.group(2)).casefold(), d.start(), d.end())
+                    c = Cand("desc", d.group(1).casefold(), d.start(), d.end())
             if c is not None:
                 return c, c.end, Route.VERB_AFTER
             if "lire" in vm.group(1):
