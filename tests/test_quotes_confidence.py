@@ -74,6 +74,20 @@ def test_parse_agrees_with_the_rules(article: str, backbone: Backbone, expected:
     assert quote.confidence >= 0.9  # rules and parse agree
 
 
+@needs_en
+def test_a_pronoun_both_readings_resolve_alike_keeps_its_doubt() -> None:
+    """The parse confirms "he" is the verb's subject; whom "he" means it takes from the
+    same name index as the rules, so agreement is no second opinion on that."""
+    from syndicator.quotes.evidence import AGREEMENT_FLOOR, LINK_PRIOR, Link
+
+    article = ("John Smith met the board on Monday.\n\n“We will reopen the plant in the "
+               "spring and hire every worker back,” he said.")
+    [quote] = analyse(article, backbone=EN).quotes
+    assert quote.speaker == "John Smith"
+    assert any("agrees" in line for line in quote.evidence)
+    assert quote.confidence == pytest.approx(AGREEMENT_FLOOR * LINK_PRIOR[Link.PRONOUN])
+
+
 # -- abstention ------------------------------------------------------------------------
 def test_a_quote_without_a_speaker_is_never_the_pull_quote() -> None:
     article = ("The hall was full.\n\n“We have waited for this bridge for thirty years and "

@@ -17,6 +17,7 @@ from syndicator.quotes.backbone import ParsedSpeaker, Reading, SpeakerKind
 from syndicator.quotes.evidence import (
     AGREEMENT_FLOOR,
     DISAGREEMENT_FACTOR,
+    LINK_PRIOR,
     NO_READING_FACTOR,
     Evidence,
     Link,
@@ -62,7 +63,10 @@ def _checked(a: Attribution, prior: float, p: ParsedSpeaker, name: str,
              link: Link) -> Reconciled:
     """The rules named someone (with confidence ``prior``) and so does the parse."""
     if same_speaker(a.speaker or "", name):
-        return _agreed(a, p, name), max(prior, AGREEMENT_FLOOR)
+        # the parse confirms which phrase is the verb's subject; how a pronoun or a role
+        # became a name it took from the same index as the rules, so that step's own
+        # doubt stays
+        return _agreed(a, p, name), max(prior, AGREEMENT_FLOOR * LINK_PRIOR[link])
     if link is Link.UNNAMED_ROLE and _definite_role(p):
         # "the Russian leader": someone named before whom the index could not find; the
         # rules' reading stands, no better and no worse for it
