@@ -87,6 +87,13 @@ def test_a_place_is_not_a_speaker(tokens: list[str]) -> None:
 # Each case: an article (one quotation, or the last one counts) and the speaker the
 # rules must give it; the id says which pattern of the language it stands for.
 SPEAKERS = [
+    pytest.param("The International Committee of the Red Cross (ICRC) said the detainees "
+                 "were \"held in conditions that are far from acceptable.\"",
+                 "International Committee of the Red Cross",
+                 id="a body named with 'of the …' is one name"),
+    pytest.param("El Ministerio de la Defensa dijo que \"no hubo heridos en el ataque de "
+                 "esta mañana\".", "Ministerio de la Defensa",
+                 id="a body named with 'de la …' is one name"),
     pytest.param("Yuliet Yero habló con la radio el martes.\n\n“No nos dijeron qué día va a "
                  "ser el juicio”, relató Yero.", "Yuliet Yero",
                  id="a Spanish verb met only as a lemma"),

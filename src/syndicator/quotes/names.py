@@ -636,6 +636,27 @@ _GAP_SPACE = " \t\n"
 _NOT_IN_GAP = re.compile(r"[^\w’'\- \t\n,]")
 
 
+# "of the" and its kin inside a body's name: "International Committee of the Red Cross"
+_OF_THE = re.compile(r"[ \t]+(?:of the|de la|de l[’']|de los|de las)[ \t]*")
+
+
+def _bodies_with_their_complement(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A body ("Committee", "Department", "Ministerio") named with "of the …" is one
+    name with it, not two ("Department of the Treasury")."""
+    out: list[Mention] = []
+    for mt in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == "org" and not prev.possessive
+                and prev.name.rsplit(None, 1)[-1].casefold() in ORG_WORDS
+                and (gap := _OF_THE.match(text, prev.end)) is not None
+                and gap.end() == mt.start and mt.kind != "role"):
+            out[-1] = Mention(prev.start, mt.end, text[prev.start:mt.end], prev.role, "org",
+                              mt.possessive, evidence=prev.evidence)
+            continue
+        out.append(mt)
+    return out
+
+
 def find_mentions(
     text: str, skip: list[tuple[int, int]], quotes: list[tuple[int, int]] | None = None
 ) -> list[Mention]:
@@ -659,6 +680,7 @@ def find_mentions(
                 g, sentence_initial(text, start),
                 g.count(" ") >= 2 and _after_connector(text, start)):
             append(Mention(start + s, start + e, name, role, kind, poss, evidence=ev))
+    mentions = _bodies_with_their_complement(text, mentions)
     _common_words_at_sentence_start(text, mentions)
     if quotes:
         starts = [a for a, _ in quotes]
