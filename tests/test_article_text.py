@@ -148,14 +148,14 @@ def server() -> Iterator[str]:
 
 
 def test_fetch_extracts_main_text(server: str) -> None:
-    text = fetch_article_text(f"{server}/article", timeout=5)
+    text = fetch_article_text(f"{server}/article", timeout=5, allow_private=True)
     assert "The council approved the bridge budget" in text
     assert "“It is a great day,” said Mayor Jane Smith." in text
     assert "Menu" not in text and "Footer text" not in text
 
 
 def test_fetch_is_bounded_in_size(server: str) -> None:
-    text = fetch_article_text(f"{server}/big", timeout=5, max_bytes=20_000)
+    text = fetch_article_text(f"{server}/big", timeout=5, max_bytes=20_000, allow_private=True)
     assert 0 < len(text) <= 20_000
 
 
@@ -165,7 +165,7 @@ def test_fetch_is_bounded_in_size(server: str) -> None:
 )
 def test_fetch_failures_raise_extraction_error(server: str, path: str, message: str) -> None:
     with pytest.raises(ExtractionError, match=message):
-        fetch_article_text(f"{server}{path}", timeout=5)
+        fetch_article_text(f"{server}{path}", timeout=5, allow_private=True)
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a", "/local/path"])
@@ -182,4 +182,4 @@ def test_fetch_connection_refused_is_an_extraction_error() -> None:
     port = sock.getsockname()[1]
     sock.close()
     with pytest.raises(ExtractionError, match="ConnectionError"):
-        fetch_article_text(f"http://127.0.0.1:{port}/", timeout=2)
+        fetch_article_text(f"http://127.0.0.1:{port}/", timeout=2, allow_private=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,6 +54,18 @@ def test_timeout_is_a_feed_error_not_a_hang(feed_server) -> None:
     feed_server.hang("/f", 3)
     with pytest.raises(FeedError, match=r"timed out after 0\.5s"):
         fetch_feed("f", url, timeout=0.5)
+
+
+def test_a_feed_that_drips_ends_at_the_deadline(feed_server) -> None:
+    """One byte every 50 ms, headers too: every read succeeds within the socket timeout,
+    and the whole request still ends at ``timeout``."""
+    url = feed_server.set_feed("/f", "<rss><channel><title>t</title></channel></rss>" * 40)
+    feed_server.drip("/f", 0.05)
+    began = time.monotonic()
+    with pytest.raises(FeedError, match=r"timed out after 1s .*whole request's deadline"):
+        fetch_feed("f", url, timeout=1)
+    assert time.monotonic() - began < 4  # not the minutes the drip would take
+    assert fetch_feed("f", url, timeout=5).content  # the pool serves the next poll
 
 
 def test_connection_refused(feed_server) -> None:

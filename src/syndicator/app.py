@@ -61,7 +61,8 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
     pipeline = Pipeline(store, accounts=accounts, publishers=publishers, clock=clock,
                         worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),
                         max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent,
-                        cards_dir=cards_dir(config, dry_run=dry))
+                        cards_dir=cards_dir(config, dry_run=dry),
+                        allow_private_article_hosts=config.allow_private_article_hosts)
     return App(loaded, store, pipeline, dry)
 
 

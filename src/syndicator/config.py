@@ -185,6 +185,9 @@ class Config(_Strict):
     user_agent: str | None = None
     fetch_timeout: Duration = timedelta(seconds=20)
     max_feed_bytes: int = Field(default=10_000_000, ge=10_000)
+    # article links come from feed content: only public addresses, unless an intranet
+    # site's pages live on private ones
+    allow_private_article_hosts: bool = False
     feeds: tuple[FeedConfig, ...] = Field(min_length=1)
     accounts: dict[str, Account] = Field(min_length=1)
 

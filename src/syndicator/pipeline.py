@@ -68,7 +68,8 @@ class Pipeline:
                  fetch_timeout: float = 20.0, max_feed_bytes: int = 10_000_000,
                  user_agent: str | None = None, retry: RetryPolicy | None = None,
                  settle: timedelta = timedelta(seconds=20),
-                 rng: random.Random | None = None, cards_dir: Path | None = None) -> None:
+                 rng: random.Random | None = None, cards_dir: Path | None = None,
+                 allow_private_article_hosts: bool = False) -> None:
         self.store = store
         self.accounts = accounts
         self.clock = clock
@@ -77,6 +78,7 @@ class Pipeline:
         self.max_feed_bytes = max_feed_bytes
         self.user_agent = user_agent
         self.cards_dir = cards_dir
+        self.allow_private_article_hosts = allow_private_article_hosts
         self.outbox = Outbox(store, accounts=accounts, publishers=publishers, clock=clock,
                              worker=worker, retry=retry, settle=settle, rng=rng)
 
@@ -250,7 +252,7 @@ class Pipeline:
         if wants_page and article.link and is_url(article.link):
             try:
                 fetched = fetch_article(article.link, timeout=self.fetch_timeout,
-                                        session=self.session)
+                                        allow_private=self.allow_private_article_hosts)
                 return fetched.text, fetched.url
             except ExtractionError as exc:
                 log.warning("feed %s: article %s: %s; using the feed's text", feed.name,

@@ -63,7 +63,16 @@ class Drop:
     """Reset the connection (TCP RST) without a response."""
 
 
-Action = Reply | Hang | Drop
+@dataclass
+class Drip:
+    """Send ``reply`` (status line, headers and body) one byte every ``interval`` seconds:
+    every read the client makes succeeds, and the response never ends."""
+
+    reply: Reply
+    interval: float
+
+
+Action = Reply | Hang | Drop | Drip
 
 
 def http_date(epoch: float) -> str:
@@ -104,6 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(action, Drop):
             self._reset()
             return
+        if isinstance(action, Drip):
+            self._drip(action)
+            return
         self.send_response(action.status)
         for name, value in action.headers:
             self.send_header(name, value)
@@ -115,6 +127,21 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             with contextlib.suppress(OSError):
                 self.wfile.write(action.body)
+
+    def _drip(self, drip: Drip) -> None:
+        reply = drip.reply
+        head = [f"HTTP/1.0 {reply.status} OK", *(f"{k}: {v}" for k, v in reply.headers),
+                f"Content-Length: {len(reply.body)}", "", ""]
+        raw = "\r\n".join(head).encode() + reply.body
+        for i in range(len(raw)):
+            if self.server.stopping.wait(drip.interval):
+                break
+            try:
+                self.wfile.write(raw[i:i + 1])
+                self.wfile.flush()
+            except OSError:
+                break  # the client gave up
+        self.close_connection = True
 
     def _reset(self) -> None:
         # SO_LINGER 0 makes close() send RST: the client sees "connection reset by peer".

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ._server import Action, FakeServer, FaultQueue, Hang, Reply, Request, http_date
+from ._server import Action, Drip, FakeServer, FaultQueue, Hang, Reply, Request, http_date
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -203,6 +203,10 @@ class FeedServer(FakeServer):
         """Never answer; reset the connection after ``seconds``."""
         self.faults.add("hang", times=times, endpoint=path, seconds=seconds)
 
+    def drip(self, path: str, interval: float, *, times: int | None = 1) -> None:
+        """Answer one byte every ``interval`` seconds, headers included."""
+        self.faults.add("drip", times=times, endpoint=path, interval=interval)
+
     def redirect(self, path: str, to: str, status: int = 301, *, times: int | None = None) -> None:
         """Redirect ``path`` to ``to`` (a path on this server or an absolute URL)."""
         self.faults.add("redirect", times=times, endpoint=path, to=to, status=status)
@@ -240,6 +244,8 @@ class FeedServer(FakeServer):
                 return Reply(200, body, [("Content-Type", RSS)],
                              omit_length=not p["declare_length"])
         reply = self._serve(request)
+        if fault is not None and fault.kind == "drip":
+            return Drip(reply, p["interval"])
         if fault is not None and fault.kind == "slow":
             return Hang(p["seconds"], then=reply)
         return reply

@@ -7,7 +7,6 @@ failure becomes one ``ExtractionError`` whose message says what went wrong.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -15,6 +14,7 @@ import requests
 
 from syndicator.article.extract import extract_main_text
 from syndicator.errors import ExtractionError
+from syndicator.netguard import AddressRefused, Deadline, DeadlineExceeded, untrusted_session
 
 __all__ = ["FetchedArticle", "fetch_article", "fetch_article_text"]
 
@@ -51,38 +51,31 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 _CHUNK = 64 * 1024
 
 
-def fetch_article_text(
-    url: str,
-    *,
-    timeout: float = 10,
-    max_bytes: int = 2_000_000,
-    session: requests.Session | None = None,
-) -> str:
+def fetch_article_text(url: str, *, timeout: float = 10, max_bytes: int = 2_000_000,
+                       allow_private: bool = False) -> str:
     """Download ``url`` and return its main text as clean paragraphs."""
-    return fetch_article(url, timeout=timeout, max_bytes=max_bytes, session=session).text
+    return fetch_article(url, timeout=timeout, max_bytes=max_bytes,
+                         allow_private=allow_private).text
 
 
-def fetch_article(
-    url: str,
-    *,
-    timeout: float = 10,
-    max_bytes: int = 2_000_000,
-    session: requests.Session | None = None,
-) -> FetchedArticle:
+def fetch_article(url: str, *, timeout: float = 10, max_bytes: int = 2_000_000,
+                  allow_private: bool = False) -> FetchedArticle:
     """Download ``url``: its main text as clean paragraphs, and its canonical URL.
 
-    Reads at most ``max_bytes`` (a longer page is cut there: the story comes first) and
-    gives up after ``timeout`` seconds in total, not per socket read.
+    The link comes from feed content, so it may only lead (redirects too) to public
+    addresses unless ``allow_private``. Reads at most ``max_bytes`` (a longer page is cut
+    there: the story comes first) and gives up after ``timeout`` seconds for the whole
+    request, however slowly the server sends.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise ExtractionError(
             f"{url}: only http(s) URLs can be fetched, not {scheme or 'a bare path'!r}"
         )
-    http = session or requests.Session()
-    deadline = time.monotonic() + timeout
+    http = untrusted_session(allow_private=allow_private)
+    deadline = Deadline(timeout)
     try:
-        with http.get(
+        with deadline, http.get(
             url,
             timeout=(timeout, timeout),
             stream=True,
@@ -102,15 +95,18 @@ def fetch_article(
                 if len(body) >= max_bytes:
                     del body[max_bytes:]
                     break
-                if time.monotonic() > deadline:
-                    raise ExtractionError(f"{url}: download took longer than {timeout:g}s")
+            deadline.check()  # a body cut short by the watchdog is no page
             encoding = resp.encoding if "charset" in resp.headers.get("Content-Type", "") else None
             final_url = resp.url or url
-    except requests.RequestException as exc:
+    except AddressRefused as exc:
+        raise ExtractionError(f"{url}: {exc}") from None
+    except (requests.RequestException, DeadlineExceeded) as exc:
+        if deadline.expired:
+            raise ExtractionError(f"{url}: download took longer than the {timeout:g}s "
+                                  "deadline (fetch_timeout)") from None
         raise ExtractionError(f"{url}: {type(exc).__name__}: {exc}") from exc
     finally:
-        if session is None:
-            http.close()
+        http.close()
     html = _decode(bytes(body), encoding)
     text = extract_main_text(html, url=url)
     if not text.strip():

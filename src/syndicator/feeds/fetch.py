@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from syndicator import __version__
 from syndicator.errors import FeedError
+from syndicator.netguard import Deadline, pool_manager
 
 if TYPE_CHECKING:
     import requests
@@ -122,9 +123,7 @@ def _lean_pool(session: requests.Session | None) -> urllib3.PoolManager | None:
     if session is None:
         pool = getattr(_LOCAL, "pool", None)
         if pool is None:
-            import urllib3
-
-            pool = _LOCAL.pool = urllib3.PoolManager()
+            pool = _LOCAL.pool = pool_manager()
         return pool
     # a passed session lends its connection pool when nothing about it is customised
     from requests.adapters import HTTPAdapter
@@ -148,6 +147,29 @@ def _default_headers(session: requests.Session) -> bool:
 def _fetch_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib3.PoolManager,
                    etag: str | None, last_modified: str | None, timeout: float,
                    max_bytes: int) -> FetchResult:
+    """GET under a deadline for the whole request: a server that answers one byte at a
+    time is cut off at ``timeout`` like one that does not answer."""
+    from urllib3.exceptions import HTTPError
+
+    cut_off = FeedError(feed, f"timed out after {timeout:g}s fetching {url} (the whole "
+                              "request's deadline, fetch_timeout)")
+    with Deadline(timeout) as deadline:
+        try:
+            result = _get_urllib3(feed, url, headers=headers, pool=pool, etag=etag,
+                                  last_modified=last_modified, timeout=timeout,
+                                  max_bytes=max_bytes)
+        except (FeedError, HTTPError, OSError):
+            if deadline.expired:
+                raise cut_off from None
+            raise
+        if deadline.expired:
+            raise cut_off  # a body without a length, ended by the cut, is no feed
+        return result
+
+
+def _get_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib3.PoolManager,
+                 etag: str | None, last_modified: str | None, timeout: float,
+                 max_bytes: int) -> FetchResult:
     import urllib3
     from urllib3.exceptions import HTTPError
 
