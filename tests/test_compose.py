@@ -17,7 +17,12 @@ from syndicator.compose import (
     is_valid_tweet,
     weighted_length,
 )
-from syndicator.compose.text import quotation_marks_balanced, sentence_prefixes, word_prefixes
+from syndicator.compose.text import (
+    quotation_marks_balanced,
+    sentence_prefixes,
+    tidy_summary,
+    word_prefixes,
+)
 from syndicator.models import Article, Platform, Post, Quote, QuoteKind
 
 URL = "https://example.com/a"
@@ -350,3 +355,21 @@ def test_sentence_prefixes_skip_abbreviations_and_open_marks() -> None:
         "Mr. Smith met J. Doe. They agreed.",
         "Mr. Smith met J. Doe.",
     ]
+
+
+# --- text written to hurt ----------------------------------------------------------------
+
+def test_a_megabyte_title_and_quote_still_give_a_fitting_post() -> None:
+    """Cuts are looked for in the first PREFIX_SCAN characters only: every prefix of a
+    1 MB text would take gigabytes. The post still fits and ends its cuts with "…"."""
+    title = "The council met again tonight. " * 35_000
+    long_quote = quote("We will build it. " * 60_000)
+    post = x_post(article(title=title), [long_quote])
+    assert post.text.endswith(URL)
+    fb = compose_post(article(title=title), [long_quote], FB, account="fb")
+    assert len(fb.text) < 70_000
+
+
+def test_a_summary_is_cut_from_a_huge_text() -> None:
+    text = "The council met. " * 100_000
+    assert tidy_summary(text, 300) == ("The council met. " * 17).rstrip()

@@ -1,8 +1,9 @@
 """The quote engine on arbitrary text: never raises, offsets stay in the text, and each
-quote's span holds its first words."""
+quote's span holds its first words; what it reads and parses is bounded."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,3 +47,44 @@ def test_engine_on_any_unicode(text: str) -> None:
     report = analyse(text)
     for quote in report.quotes:
         assert 0 <= quote.start < quote.end <= len(text)
+
+
+def test_a_long_run_of_capitalised_words_is_no_name() -> None:
+    """Indexing every part of a 5,000-word run would take time and memory in the square
+    of its length; no name is that long."""
+    from syndicator.quotes.found import find, index_names
+
+    text = ("The rally ended late.\n\n“We will win this election in every county of the "
+            "state, and then we will govern for all of you,” said " + "Smith " * 5000)
+    [quote] = analyse(text).quotes
+    assert quote.speaker is None
+    found = find(text)
+    assert found is not None and index_names(found).mentions == []
+
+
+def test_the_engine_reads_a_bounded_prefix_of_whole_paragraphs() -> None:
+    from syndicator.quotes.engine import MAX_TEXT_CHARS, within_reading_length
+
+    para = "“We will rebuild the bridge before the winter,” Mayor Ellen Park said. " * 20
+    text = "\n\n".join([para] * (2 * MAX_TEXT_CHARS // len(para)))
+    kept = within_reading_length(text)
+    assert len(kept) <= MAX_TEXT_CHARS and text.startswith(kept) and kept.endswith("said. ")
+    report = analyse(text)
+    assert report.quotes and max(q.end for q in report.quotes) <= len(kept)
+
+
+def test_quotes_past_the_parse_budget_are_judged_by_the_rules(monkeypatch) -> None:
+    from syndicator.backbones import backbone_for
+    from syndicator.quotes import engine
+
+    backbone = backbone_for("en")
+    if backbone is None:
+        pytest.skip("English spaCy model not installed")
+    monkeypatch.setattr(engine, "MAX_PARSED_QUOTES", 1)
+    text = ("“We will rebuild the bridge before the winter comes,” Mayor Ellen Park said.\n\n"
+            "“The money is already in the budget for next year,” said Tom Reyes, the "
+            "treasurer.")
+    first, second = analyse(text, backbone=backbone).quotes
+    assert any(line.startswith("parse:") for line in first.evidence)
+    assert not any(line.startswith("parse:") for line in second.evidence)
+    assert second.speaker == "Tom Reyes"

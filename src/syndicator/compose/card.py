@@ -108,7 +108,7 @@ def _quote_layout(
 ) -> tuple[FreeTypeFont, list[str]] | None:
     """The longest verbatim version of *text* that fits (whole, cut after a sentence, or
     cut between words; cuts end in " …"), at the largest size that fits."""
-    shown = [text, *(p + " " + ELLIPSIS for p in sentence_prefixes(text))]
+    shown = [text, *(p + " " + ELLIPSIS for p in sentence_prefixes(text[:_WORD_CUT_SCAN]))]
     if _fits(f"“{shown[-1]}”", path, _MIN_QUOTE_PX, width, height) is None:
         words = word_prefixes(text[:_WORD_CUT_SCAN])  # each ends in "…"
         if not words:  # one giant word: cut between characters

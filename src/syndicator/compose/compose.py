@@ -27,6 +27,7 @@ from syndicator.compose.settings import ComposeSettings, LinkPlacement
 from syndicator.compose.templates import PostTemplate, cached_template, default_template
 from syndicator.compose.text import (
     ELLIPSIS,
+    PREFIX_SCAN,
     as_standalone_quote,
     char_prefixes,
     clean_inline,
@@ -124,7 +125,8 @@ def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_Qu
         if not text or not quotation_marks_balanced(text):
             continue
         speaker = clean_inline(quote.speaker) or None
-        cuts = [_QuoteView(p + QUOTE_CUT_SUFFIX, speaker) for p in sentence_prefixes(text)]
+        cuts = [_QuoteView(p + QUOTE_CUT_SUFFIX, speaker)
+                for p in sentence_prefixes(text[:PREFIX_SCAN])]
         out.append((_QuoteView(text, speaker), cuts))
     return out
 
@@ -148,7 +150,7 @@ def _plans(
             yield fitter.first_fitting(
                 quote_cuts, partial(fitter.attempt, hashtags=tags, title=title)
             )
-    shorter_titles = word_prefixes(title)
+    shorter_titles = word_prefixes(title[:PREFIX_SCAN])
     if quotes:
         half = [t for t in shorter_titles if len(t) * 2 >= len(title)]
         for view in wholes + cuts:

@@ -94,6 +94,12 @@ def _is_abbreviation(text: str, end: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+# Cuts are looked for in the first this many characters of a quote or a title: no post
+# shows a longer cut one, and every prefix of a longer text would cost memory in the
+# square of its length (feed text is written by strangers).
+PREFIX_SCAN = 2_000
+
+
 def sentence_prefixes(text: str) -> list[str]:
     """Proper prefixes of *text* that end a sentence, longest first.
 
@@ -241,7 +247,8 @@ def tidy_summary(text: str, max_length: int) -> str | None:
     if len(text) <= max_length and quotation_marks_balanced(text) and \
             _SENTENCE_END.search(text + " ", max(0, len(text) - 3)):
         return text
-    sentences = [s for s in sentence_prefixes(text + " ") if len(s) <= max_length]
+    sentences = [s for s in sentence_prefixes((text + " ")[: max_length + 2])
+                 if len(s) <= max_length]
     if sentences and 2 * len(sentences[0]) >= min(len(text), max_length):
         return sentences[0]
     words = word_prefixes(text + " ", max_length)

@@ -333,13 +333,27 @@ def _with(p: _Phrase, verb: str, relation: str) -> ParsedSpeaker:
     return ParsedSpeaker(p.text, p.start, p.end, p.kind, p.label, verb, relation)
 
 
-def _entity_of(tok: Any) -> Any | None:
-    if not tok.ent_type_:
+@dataclass(frozen=True, slots=True)
+class _Entity:
+    text: str
+    start_char: int
+    label_: str
+
+
+def _entity_of(tok: Any) -> _Entity | None:
+    """The named entity ``tok`` is part of, found from its IOB tags next to it (``doc.ents``
+    would build every entity of the document on each call)."""
+    label = tok.ent_type_
+    if not label:
         return None
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    span = doc[start:end]
+    return _Entity(span.text, span.start_char, label)
 
 
 def _under_cut(tok: Any, head: Any) -> bool:

@@ -313,15 +313,18 @@ class Entities:
     exact: dict[str, str] = field(default_factory=dict)
     by_token: dict[str, list[tuple[int, str, int]]] = field(default_factory=dict)
     by_initials: dict[str, str] = field(default_factory=dict)
-    by_first: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # persons
+    # persons of three words or more, by their first word and each later one
+    by_pair: dict[tuple[str, str], list[tuple[int, str, tuple[str, ...]]]] = field(
+        default_factory=dict)
     suffixes: dict[str, str] = field(default_factory=dict)
 
     def add(self, pos: int, name: str, kind: str) -> None:
         """Record a newly introduced full name and index it for resolution."""
         self.full.append((pos, name, kind))
         low = name.casefold()
-        if kind == "person":
-            self.by_first.setdefault(low.split()[0], []).append((pos, name))
+        if kind == "person" and len(words := tuple(low.split())) >= 3:
+            for later in dict.fromkeys(words[1:]):
+                self.by_pair.setdefault((words[0], later), []).append((pos, name, words))
         self.exact.setdefault(low, name)
         toks = low.split()
         if len(toks) >= 2:
@@ -368,12 +371,11 @@ class Entities:
         """The one longer person's name introduced before ``pos`` that this one shortens,
         keeping its first word and the order of its words ("Ana Pastor" for "Ana Pastor
         García", "George Bush" for "George W. Bush")."""
+        if len(tokens) < 2:
+            return None
         found = None
-        for fpos, full in self.by_first.get(tokens[0], ()):
-            if fpos > pos:
-                continue
-            ftoks = full.casefold().split()
-            if len(ftoks) <= len(tokens):
+        for fpos, full, ftoks in self.by_pair.get((tokens[0], tokens[1]), ()):
+            if fpos > pos or len(ftoks) <= len(tokens):
                 continue
             it = iter(ftoks)
             if all(t in it for t in tokens):
@@ -636,6 +638,12 @@ _GAP_SPACE = " \t\n"
 _NOT_IN_GAP = re.compile(r"[^\w’'\- \t\n,]")
 
 
+# No name runs longer ("International Committee of the Red Cross" is 7 words): a longer
+# run of capitalised words is a heading or junk, and indexing every part of it would
+# cost time and memory in the square of its length.
+MAX_NAME_WORDS = 12
+_LONGEST_NAME_CHARS = 400
+
 # "of the" and its kin inside a body's name: "International Committee of the Red Cross"
 _OF_THE = re.compile(r"[ \t]+(?:of the|de la|de l[’']|de los|de las)[ \t]*")
 
@@ -674,6 +682,8 @@ def find_mentions(
         start = m.start()
         if skip and any(a <= start < b for a, b in skip):
             continue
+        if len(_NONSPACE.findall(g, 0, _LONGEST_NAME_CHARS)) > MAX_NAME_WORDS:
+            continue  # a title-case heading or a run of junk, no one's name
         if start > 1 and text[start - 1] == "-" and " " not in g and text[start - 2].islower():
             continue  # "anti-Semitic", "pro-Kremlin": part of a word, not a name
         for s, e, name, role, kind, poss, ev in _parse_sequence(
