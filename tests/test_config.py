@@ -117,6 +117,20 @@ def test_invalid_yaml_points_at_line(tmp_path: Path) -> None:
     assert message.startswith(f"{path}:3: invalid YAML")
 
 
+def test_an_alias_bomb_is_a_config_error_not_gigabytes(tmp_path: Path) -> None:
+    """Nine levels of nine aliases: 387 million values from a few hundred bytes."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    path = write(tmp_path, "\n".join(lines) + "\nstate: *i\n" + GOOD)
+    assert "expands to more than 20000 values" in error_of(path)
+
+
+def test_a_tagged_value_is_a_config_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "timezone: !custom x\n" + GOOD)
+    assert error_of(path).startswith(f"{path}:1: unsupported YAML tag !custom")
+
+
 def test_missing_file_and_empty_file(tmp_path: Path) -> None:
     assert "config file not found" in error_of(tmp_path / "nope.yaml")
     assert "the file is empty" in error_of(write(tmp_path, "# nothing\n"))

@@ -301,7 +301,7 @@ def load_config(path: str | os.PathLike[str], *,
     if node is None:
         raise ConfigError(f"{path}: the file is empty — fix: copy "
                           "config/syndicator.example.yaml and edit it")
-    data = _build(node, (), lines, env_refs, env, path)
+    data = _build(node, (), lines, env_refs, env, path, [_MAX_VALUES])
     if not isinstance(data, dict):
         raise ConfigError(_where(path, 1) + "the top level must be a mapping of keys "
                           "(state:, feeds:, accounts:)")
@@ -385,8 +385,19 @@ def _environment(path: Path, environ: Mapping[str, str] | None) -> dict[str, str
     return env
 
 
+# No config holds more values; YAML aliases can make a 1 KB file stand for billions
+# ("billion laughs"), so the count is kept while the tree is built, not after.
+_MAX_VALUES = 20_000
+
+
 def _build(node: yaml.Node, loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int],
-           env_refs: dict[tuple[Any, ...], str], env: Mapping[str, str], path: Path) -> Any:
+           env_refs: dict[tuple[Any, ...], str], env: Mapping[str, str], path: Path,
+           budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ConfigError(_where(path, node.start_mark.line + 1) + f"the config expands to "
+                          f"more than {_MAX_VALUES} values (YAML aliases?) — fix: write the "
+                          "values out instead of nesting aliases")
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -399,12 +410,16 @@ def _build(node: yaml.Node, loc: tuple[Any, ...], lines: dict[tuple[Any, ...], i
                 raise ConfigError(_where(path, key_node.start_mark.line + 1)
                                   + f"key {key!r} appears twice — fix: keep one")
             lines[(*loc, key)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, (*loc, key), lines, env_refs, env, path)
+            out[key] = _build(value_node, (*loc, key), lines, env_refs, env, path, budget)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*loc, i), lines, env_refs, env, path)
+        return [_build(item, (*loc, i), lines, env_refs, env, path, budget)
                 for i, item in enumerate(node.value)]
-    value = yaml.SafeLoader("").construct_object(node)
+    try:
+        value = yaml.SafeLoader("").construct_object(node)
+    except yaml.YAMLError:
+        raise ConfigError(_where(path, node.start_mark.line + 1) + f"unsupported YAML tag "
+                          f"{node.tag} — fix: remove it and write the plain value") from None
     if isinstance(value, str) and "${" in value:
         value = _interpolate(value, loc, lines[loc], env_refs, env, path)
     return value
