@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from syndicator import __version__
+from syndicator.logs import printable
 
 if TYPE_CHECKING:
     from syndicator.app import App
@@ -142,7 +143,8 @@ def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
         failed |= outcome.status == "failed"
         verb = {"sent": "would post" if app.dry_run else "posted"}.get(outcome.status,
                                                                       outcome.status)
-        click.echo(f"  {outcome.delivery.account}: {verb}: {outcome.delivery.article_title}"
+        click.echo(f"  {outcome.delivery.account}: {verb}: "
+                   f"{printable(outcome.delivery.article_title)}"
                    + ("" if app.dry_run else f" ({outcome.detail})"))
     counts = app.store.counts()
     later = counts.get("queued", 0) + counts.get("waiting", 0)
@@ -155,13 +157,13 @@ def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
 
 def _render_poll(result: Any, *, show_posts: bool) -> None:
     if result.status == "error":
-        click.echo(f"{result.feed}: error: {result.error}", err=True)
+        click.echo(f"{result.feed}: error: {printable(result.error or '')}", err=True)
         return
     if result.status == "not_modified":
         click.echo(f"{result.feed}: not modified")
         return
     if result.warning:
-        click.echo(f"{result.feed}: warning: {result.warning}", err=True)
+        click.echo(f"{result.feed}: warning: {printable(result.warning)}", err=True)
     click.echo(f"{result.feed}: {result.items} items, {result.new} new, "
                f"{result.queued} post(s) queued")
     if show_posts:
@@ -174,7 +176,7 @@ def _limit(post: Post) -> int | None:
 
 
 def _render_article(article: Article, posts: list[Post]) -> None:
-    click.echo(f"\n• {article.title}\n  {article.link}")
+    click.echo(f"\n• {printable(article.title)}\n  {printable(article.link)}")
     for post in posts:
         limit = f" / {_limit(post)} weighted" if _limit(post) else " characters"
         if post.platform == "facebook":

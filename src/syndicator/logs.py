@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,25 @@ from datetime import UTC, datetime
 from urllib.parse import quote, quote_plus
 
 REDACTED = "«redacted»"
+# Newlines, terminal escapes, C1 codes and bidi overrides in text that came from outside
+# (a feed, a server's error): shown escaped, so they can neither forge a log line nor
+# act on the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` as one inert line: control characters written as escapes (``\\n``)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class OneLineFilter(logging.Filter):
+    """Every log record is one line of inert text (its traceback stays as it is)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _CONTROL.search(message):
+            record.msg, record.args = printable(message), None
+        return True
 _CONTEXT_KEYS = ("feed", "account", "article", "delivery")
 
 
@@ -98,6 +118,7 @@ SECRETS = SecretFilter()
 def setup_logging(*, level: int = logging.INFO, fmt: str = "human") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ContextFilter())
+    handler.addFilter(OneLineFilter())
     handler.addFilter(SECRETS)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())

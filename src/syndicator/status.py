@@ -8,6 +8,7 @@ from typing import Any
 from syndicator.app import account_setup
 from syndicator.config import LoadedConfig
 from syndicator.delivery import Clock, utc_now
+from syndicator.logs import printable
 from syndicator.pacing import blocked, local_day_start, local_month_start
 from syndicator.store import Delivery, Store
 
@@ -92,7 +93,7 @@ def render_status(report: dict[str, Any]) -> str:
                                 or "empty")]
     if report["recent"]:
         lines += ["", "latest posts:"]
-        lines += [f"  {r['sent']} {r['account']}: {r['title']} -> "
+        lines += [f"  {r['sent']} {r['account']}: {printable(r['title'] or '')} -> "
                   f"{r['remote_url'] or r['remote_id']}" for r in report["recent"]]
     return "\n".join(lines)
 
@@ -115,7 +116,7 @@ def render_history(rows: list[dict[str, Any]]) -> str:
     lines = []
     for r in rows:
         where = r["remote_url"] or r["remote_id"] or ""
-        reason = f" — {r['error']}" if r["error"] else ""
+        reason = f" — {printable(r['error'])}" if r["error"] else ""
         lines.append(f"#{r['id']} {r['sent'] or r['created']} {r['account']} {r['status']}: "
-                     f"{r['title']} {where}{reason}".rstrip())
+                     f"{printable(r['title'] or '')} {where}{reason}".rstrip())
     return "\n".join(lines)
