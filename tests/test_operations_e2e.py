@@ -121,3 +121,21 @@ def test_no_secret_in_any_output_even_at_debug(tmp_path, feed_server) -> None:
     finally:
         x.stop()
         graph.stop()
+
+
+def test_now_polls_feeds_side_by_side(tmp_path, feed_server, fake_x, fake_graph) -> None:
+    """A site that answers only after 3 s holds its own feed, not the one after it."""
+    feed_server.add_item("/slow", "Slow story", "https://n.example/s/", content_html=BODY)
+    feed_server.add_item("/fast", "Fast story", "https://n.example/f/", content_html=BODY)
+    feed_server.slow("/slow", 3)
+    config, secrets = write_config(
+        tmp_path, feed_url=feed_server.feed_url("/slow"), fake_x=fake_x, fake_graph=fake_graph,
+        extra_feed=f"  - {{name: fast, url: \"{feed_server.feed_url('/fast')}\", "
+                   "post_to: [x], fetch_article: never}")
+    result = run_cli("--config", str(config), "now", "--dry-run", env=syndicate_env(secrets))
+    assert result.returncode == 0, result.stderr
+    [slow] = [r for r in feed_server.requests if r.path == "/slow"]
+    [fast] = [r for r in feed_server.requests if r.path == "/fast"]
+    assert fast.received - slow.received < 1.5  # asked while the slow site still waited
+    # results still print in the config's order
+    assert result.stdout.index("news:") < result.stdout.index("fast:")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -135,8 +135,7 @@ def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
     feeds = [app.config.feed(feed_name)] if feed_name else list(app.config.feeds)
     app.pipeline.recover(is_dead)  # sends a dead process left half-done get checked first
     failed = False
-    for feed in feeds:
-        result = app.pipeline.poll(feed)
+    for result in _poll_together(app, feeds):
         failed |= result.status == "error"
         _render_poll(result, show_posts=app.dry_run)
     for outcome in app.pipeline.publish_due():
@@ -153,6 +152,24 @@ def now(ctx: click.Context, feed_name: str | None, dry_run: bool) -> None:
     if app.dry_run:
         click.echo("dry run: nothing was published and no state was saved")
     ctx.exit(1 if failed else 0)
+
+
+# Feeds polled at once by `now`: a slow or dripping site holds only its own feed (each
+# request ends by fetch_timeout), and a few threads are enough to overlap waiting.
+POLL_THREADS = 4
+
+
+def _poll_together(app: App, feeds: list[Any]) -> Iterator[Any]:
+    """Each feed's poll result, in config order, the polls run side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(feeds) < 2:
+        yield from (app.pipeline.poll(feed) for feed in feeds)
+        return
+    with ThreadPoolExecutor(min(POLL_THREADS, len(feeds)), thread_name_prefix="poll") as pool:
+        futures = [pool.submit(app.pipeline.poll, feed) for feed in feeds]
+        for future in futures:
+            yield future.result()
 
 
 def _render_poll(result: Any, *, show_posts: bool) -> None:

@@ -24,6 +24,8 @@ from syndicator.logs import log_context
 log = logging.getLogger(__name__)
 
 PUBLISH_EVERY = timedelta(seconds=15)
+# Feed polls that may run at once (each request ends by fetch_timeout).
+POLL_THREADS = 8
 STOP_GRACE_SECONDS = 6.0
 MAX_FEED_BACKOFF = timedelta(hours=1)
 
@@ -209,6 +211,7 @@ def _jitter(every: timedelta) -> int:
 
 
 def run_daemon(config_path: Path, *, clock: Clock = utc_now) -> int:
+    from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from syndicator.app import build_app, is_dead
@@ -225,13 +228,16 @@ def run_daemon(config_path: Path, *, clock: Clock = utc_now) -> int:
         log.warning("%d delivery(ies) were interrupted mid-send; they will be checked on the "
                     "platform before any resend", recovered)
     jobs = Jobs(app, clock=clock)
+    # the publish job has a thread of its own: however many feeds wait on slow sites (each
+    # no longer than fetch_timeout), what is due still goes out on time
     scheduler = BlockingScheduler(timezone=UTC, job_defaults={
-        "coalesce": True, "max_instances": 1, "misfire_grace_time": 60})
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 60}, executors={
+        "default": ThreadPoolExecutor(POLL_THREADS), "publish": ThreadPoolExecutor(1)})
     jobs.scheduler = scheduler
     start = clock()
     for index, feed in enumerate(app.config.feeds):
         jobs.add_feed(feed, start + timedelta(milliseconds=200 * index))
-    scheduler.add_job(jobs.publish, "interval", id="publish",
+    scheduler.add_job(jobs.publish, "interval", id="publish", executor="publish",
                       seconds=PUBLISH_EVERY.total_seconds(), next_run_time=start)
 
     def stop(signum: int, _frame: Any) -> None:

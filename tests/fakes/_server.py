@@ -12,6 +12,7 @@ import contextlib
 import socket
 import struct
 import threading
+import time
 import traceback
 from dataclasses import dataclass, field
 from email.message import Message
@@ -30,6 +31,7 @@ class Request:
     query: dict[str, list[str]]
     headers: Message
     body: bytes
+    received: float = field(default_factory=time.monotonic)  # when it arrived
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         """First query-string value of ``name``."""
