@@ -116,3 +116,22 @@ def test_default_templates_render_without_jinja_exactly_as_jinja_does(
     jinja = dataclasses.replace(fast, _direct=None)
     assert fast.render(context) == jinja.render(context)
     assert fast._direct(context) == jinja._template.render(context)
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("{{ title * 20000000 }}", "may not build more than 100000 characters"),
+    ("{{ 'ab' * 10**9 }}", "power above 64|may not build"),
+    ("{{ title | center(1000000000) }}", "center filter may not build"),
+    ("{{ '%1000000000s' | format(title) }}", "format filter may not build"),
+    ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+     "unknown variable 'range'"),
+])
+def test_a_template_cannot_exhaust_the_host(source: str, message: str) -> None:
+    """Refused by `check`, before it could take the CPU or the memory of the machine."""
+    with pytest.raises(ConfigError, match=message):
+        compile_template(source, account="x")
+
+
+def test_ordinary_repetition_and_padding_still_work() -> None:
+    template = compile_template("{{ '=' * 3 }} {{ title | center(12) }}", account="x")
+    assert template.render({"title": "News"}) == "===     News"

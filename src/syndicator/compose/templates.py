@@ -55,9 +55,57 @@ DEFAULT_FACEBOOK_TEMPLATE = (
     "{% if hashtags %}\n{{ hashtags | join(' ') }}{% endif %}"
 )
 
-_ENV = ImmutableSandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
-)
+# A post is a few hundred characters; a template that builds more is a mistake or an
+# attack on the host ("{{ title * 20000000 }}", "{{ x | center(10**9) }}").
+MAX_BUILT_CHARS = 100_000
+_BIG_NUMBER = re.compile(r"\d{6,}")
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, and no expression that builds text or numbers beyond a post's
+    size: repetition, powers and padding filters are checked before they run; ``range``
+    is gone (a post template has nothing to count)."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _big(right, 64):
+            raise SecurityError("a template may not raise to a power above 64")
+        if operator == "*" and _too_long(left, right):
+            raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
+                                "characters")
+        return super().call_binop(context, operator, left, right)
+
+
+def _big(value: object, limit: int) -> bool:
+    return isinstance(value, int | float) and abs(value) > limit
+
+
+def _too_long(left: object, right: object) -> bool:
+    for seq, times in ((left, right), (right, left)):
+        if isinstance(seq, str | list | tuple) and isinstance(times, int) \
+                and len(seq) * times > MAX_BUILT_CHARS:
+            return True
+    return _big(left, 10**12) and _big(right, 10**12)
+
+
+def _bounded(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+    """A padding filter (``center``, ``indent``, ``format`` …) that refuses a width or a
+    format that would build more than ``MAX_BUILT_CHARS``."""
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        values = [*args[1:], *kwargs.values()]
+        if any(_big(v, MAX_BUILT_CHARS) for v in values) or (
+                name == "format" and isinstance(args[0], str) and _BIG_NUMBER.search(args[0])):
+            raise SecurityError(f"the {name} filter may not build more than "
+                                f"{MAX_BUILT_CHARS} characters")
+        return real(*args, **kwargs)
+    return checked
+
+
+_ENV = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV.globals.pop("range", None)
+for _name in ("center", "indent", "format", "wordwrap", "truncate", "filesizeformat"):
+    _ENV.filters[_name] = _bounded(_name, _ENV.filters[_name])
 _TRAILING_SPACE = re.compile(r"[ \t]+\n")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -242,7 +290,9 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
         try:
             template.render(context)
         except Exception as exc:  # any failure here is the template's fault
-            if isinstance(exc, SecurityError):
+            if isinstance(exc, SecurityError) and "may not" in str(exc):
+                hint = "a post is a few hundred characters: build it from the variables"
+            elif isinstance(exc, SecurityError):
                 hint = "use only the template variables and their plain attributes"
             else:
                 hint = (
