@@ -185,3 +185,23 @@ def test_a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner(store: Stor
                             worker="fast")
     assert store.delivery(d.id).status == "sent"  # type: ignore[union-attr]
     assert mine.id == theirs.id == d.id
+
+
+def test_a_database_locked_by_another_process_is_named_as_such(tmp_path: Path) -> None:
+    """Not "check the path and its permissions": someone holds the write lock."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from syndicator.errors import StateError
+
+    path = tmp_path / "state.db"
+    store = Store(path, busy_seconds=0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StateError, match=r"is locked by another process \(waited 0.2 s\)"):
+            store.requeue(1, datetime.now(UTC), statuses=("failed",))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store.close()

@@ -230,8 +230,10 @@ def _delivery(row: sqlite3.Row) -> Delivery:
 class Store:
     """The state database; one connection per thread, WAL so readers never block writers."""
 
-    def __init__(self, path: Path | str, *, scratch_of: Path | None = None) -> None:
+    def __init__(self, path: Path | str, *, scratch_of: Path | None = None,
+                 busy_seconds: float = 30.0) -> None:
         self.path = Path(path) if path != ":scratch:" else None
+        self.busy_seconds = busy_seconds  # how long to wait for another process' write lock
         self._uri: str
         if scratch_of is not None or path == ":scratch:":
             # dry-run: an in-memory copy of the real state, shared by this process' threads
@@ -256,13 +258,13 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self._uri, uri=True, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(self._uri, uri=True, timeout=self.busy_seconds,
+                                   isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
             if "mode=memory" not in self._uri:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_seconds * 1000)}")
         except sqlite3.Error as exc:
             raise StateError(f"cannot open the state database {self.path}: {exc} — fix: "
                              "check the `state:` path and its permissions") from None
@@ -286,13 +288,25 @@ class Store:
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE: take the write lock up front, so two processes serialise cleanly."""
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._unavailable(exc) from None
         try:
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def _unavailable(self, exc: sqlite3.OperationalError) -> StateError:
+        """The write lock was not to be had: say who holds it, not that the path is bad."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            return StateError(f"the state database {self.path} is locked by another process "
+                              f"(waited {self.busy_seconds:g} s) — fix: stop whatever holds it "
+                              "(another "
+                              "syndicate, a backup, an sqlite3 shell) and run again")
+        return StateError(f"the state database {self.path}: {exc}")
 
     # -- schema ---------------------------------------------------------------------------
 
