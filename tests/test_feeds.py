@@ -68,6 +68,22 @@ def test_a_feed_that_drips_ends_at_the_deadline(feed_server) -> None:
     assert fetch_feed("f", url, timeout=5).content  # the pool serves the next poll
 
 
+def test_a_deadline_passed_before_a_connection_is_the_same_feed_error(feed_server,
+                                                                      monkeypatch) -> None:
+    """The watchdog may fire between two hops (redirects): the next connection is not
+    even tried, and the poll says why as for any cut."""
+    from syndicator import netguard
+
+    def passed(self):  # type: ignore[no-untyped-def]
+        self.expired = True
+        raise netguard.DeadlineExceeded("took longer")
+
+    url = feed_server.set_feed("/f", "<rss/>")
+    monkeypatch.setattr(netguard.Deadline, "check", passed)
+    with pytest.raises(FeedError, match=r"timed out after 2s .*whole request's deadline"):
+        fetch_feed("f", url, timeout=2)
+
+
 def test_connection_refused(feed_server) -> None:
     url = feed_server.feed_url("/f")
     feed_server.stop()

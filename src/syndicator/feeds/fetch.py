@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from syndicator import __version__
 from syndicator.errors import FeedError
-from syndicator.netguard import Deadline, pool_manager
+from syndicator.netguard import Deadline, DeadlineExceeded, pool_manager
 
 if TYPE_CHECKING:
     import requests
@@ -158,7 +158,7 @@ def _fetch_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib
             result = _get_urllib3(feed, url, headers=headers, pool=pool, etag=etag,
                                   last_modified=last_modified, timeout=timeout,
                                   max_bytes=max_bytes)
-        except (FeedError, HTTPError, OSError):
+        except (FeedError, HTTPError, OSError, DeadlineExceeded):
             if deadline.expired:
                 raise cut_off from None
             raise
