@@ -139,3 +139,24 @@ def test_now_polls_feeds_side_by_side(tmp_path, feed_server, fake_x, fake_graph)
     assert fast.received - slow.received < 1.5  # asked while the slow site still waited
     # results still print in the config's order
     assert result.stdout.index("news:") < result.stdout.index("fast:")
+
+
+def test_a_state_file_deleted_under_the_daemon_stops_it_loudly(tmp_path, feed_server, fake_x,
+                                                               fake_graph) -> None:
+    """Writes to an unlinked file are lost, and the next start would post again: the
+    daemon stops at its next job, says why and exits non-zero."""
+    feed_server.add_item("/feed", "A", "https://n.example/a/", content_html=BODY)
+    config, secrets = write_config(tmp_path, feed_url=feed_server.feed_url("/feed"),
+                                   fake_x=fake_x, fake_graph=fake_graph)
+    daemon = start_daemon(config, syndicate_env(secrets))
+    state = tmp_path / "state" / "syndicator.db"
+    wait_for(lambda: feed_server.hits.get("/feed", 0) >= 1, 15, "the first poll")
+    state.unlink()
+    try:
+        code = daemon.wait(timeout=30)  # the publish job runs every 15 s
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    out = daemon.stdout.read() if daemon.stdout else ""
+    assert code == 1, out
+    assert "was deleted or replaced while running" in out

@@ -74,6 +74,7 @@ class Jobs:
         self.busy = 0
         self._busy_lock = threading.Lock()
         self.scheduler: Any = None
+        self.fatal: str | None = None  # why the daemon stopped by itself
 
     def _wrap(self, name: str, fn: Callable[[], None]) -> None:
         if self.stopping.is_set():
@@ -81,12 +82,23 @@ class Jobs:
         with self._busy_lock:
             self.busy += 1
         try:
+            self.app.store.assert_in_place()
             fn()
+        except StateError as exc:
+            self._stop_for(str(exc))
         except Exception:
             log.exception("job %s failed; it will run again on schedule", name)
         finally:
             with self._busy_lock:
                 self.busy -= 1
+
+    def _stop_for(self, reason: str) -> None:
+        """A problem no retry can mend (the state file is gone): stop, exit non-zero."""
+        log.error("%s", reason)
+        self.fatal = reason
+        self.stopping.set()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
 
     def poll(self, feed_name: str) -> None:
         def work() -> None:
@@ -275,5 +287,5 @@ def run_daemon(config_path: Path, *, clock: Clock = utc_now) -> int:
         log.info("syndicate daemon stopped")
         logging.shutdown()
         if busy:
-            os._exit(0)
-    return 0
+            os._exit(1 if jobs.fatal else 0)
+    return 1 if jobs.fatal else 0

@@ -16,6 +16,7 @@ it is reconciled against the platform, never blindly resent and never forgotten.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import uuid
@@ -248,6 +249,7 @@ class Store:
             self._uri = self.path.resolve().as_uri()
         self._local = threading.local()
         self._keepalive = self._connect()  # keeps a shared in-memory database alive
+        self._identity = self._file_identity()
         if scratch_of is not None and scratch_of.exists():
             source = sqlite3.connect(f"{scratch_of.resolve().as_uri()}?mode=ro", uri=True)
             try:
@@ -283,6 +285,23 @@ class Store:
             conn.close()
             self._local.conn = None
         self._keepalive.close()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path is None:
+            return None
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        return stat.st_dev, stat.st_ino
+
+    def assert_in_place(self) -> None:
+        """Raise StateError if the state file was deleted or replaced under us: writes
+        would go to a file no one will read again, and the next start would post anew."""
+        if self._identity is not None and self._file_identity() != self._identity:
+            raise StateError(f"the state file {self.path} was deleted or replaced while "
+                             "running — fix: restore it (from a backup) before starting "
+                             "again; stopping now so nothing is posted twice")
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
