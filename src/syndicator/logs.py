@@ -20,12 +20,12 @@ REDACTED = "«redacted»"
 # Newlines, terminal escapes, C1 codes and bidi overrides in text that came from outside
 # (a feed, a server's error): shown escaped, so they can neither forge a log line nor
 # act on the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """``text`` as one inert line: control characters written as escapes (``\\n``)."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    return CONTROL_CHARS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class OneLineFilter(logging.Filter):
@@ -33,7 +33,7 @@ class OneLineFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _CONTROL.search(message):
+        if CONTROL_CHARS.search(message):
             record.msg, record.args = printable(message), None
         return True
 _CONTEXT_KEYS = ("feed", "account", "article", "delivery")

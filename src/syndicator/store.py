@@ -323,8 +323,7 @@ class Store:
         if "locked" in str(exc) or "busy" in str(exc):
             return StateError(f"the state database {self.path} is locked by another process "
                               f"(waited {self.busy_seconds:g} s) — fix: stop whatever holds it "
-                              "(another "
-                              "syndicate, a backup, an sqlite3 shell) and run again")
+                              "(another syndicate, a backup, an sqlite3 shell) and run again")
         return StateError(f"the state database {self.path}: {exc}")
 
     # -- schema ---------------------------------------------------------------------------

@@ -13,15 +13,13 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from syndicator.errors import FeedError
+from syndicator.logs import CONTROL_CHARS
 from syndicator.models import Article
 
 log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one plain space
-# Control characters (terminal escapes, C1 codes) and bidi overrides: no title, author or
-# category of a story holds one; left in, they would act on terminals and logs.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
 # What may not stand in a URL as written: white space and control characters.
 _URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -164,7 +162,7 @@ def _article(feed: str, entry: Any, base: str, feed_language: str | None = None
         title=title,
         link=link or (guid if guid and guid.startswith(("http://", "https://")) else ""),
         published=published,
-        author=_SPACE.sub(" ", _CONTROL.sub("", entry.get("author") or "")).strip() or None,
+        author=_one_line(entry.get("author") or "") or None,
         categories=_categories(entry),
         content_html=content_html,
         summary=summary,
@@ -185,6 +183,13 @@ def _link(entry: Any, base: str) -> str:
         link = urljoin(base, link)
     # a newline in a link would start a new line wherever it is shown or logged
     return _URL_UNSAFE.sub(lambda m: quote(m.group()), link)
+
+
+def _one_line(text: str) -> str:
+    """A title, author or category: white space as single spaces, and no control
+    character or bidi override (none belongs there; left in, they act on terminals)."""
+    spaced = _SPACE.sub(" ", text)  # line breaks become spaces before controls go
+    return _SPACE.sub(" ", CONTROL_CHARS.sub("", spaced)).strip()
 
 
 def _content(entry: Any) -> str | None:
@@ -217,7 +222,7 @@ def _title(raw: str | None, body: str | None) -> str:
         if not _ENTITY.search(title):
             break
         title = html.unescape(title)
-    title = _SPACE.sub(" ", _CONTROL.sub("", _TAG.sub("", title))).strip()
+    title = _one_line(_TAG.sub("", title))
     if title or not body:
         return title
     text = _plain(body).replace("\ufffc", "").strip()
@@ -247,7 +252,7 @@ def _published(entry: Any) -> datetime | None:
 def _categories(entry: Any) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for tag in entry.get("tags") or []:
-        term = _CONTROL.sub("", html.unescape(tag.get("term") or tag.get("label") or "")).strip()
+        term = _one_line(html.unescape(tag.get("term") or tag.get("label") or ""))
         if term and term.lower() not in {t.lower() for t in seen}:
             seen[term] = None
     return tuple(seen)
