@@ -205,6 +205,15 @@ def test_hang_past_the_timeout_is_ambiguous(fake_graph: FakeGraph) -> None:
     assert fake_graph.posts == []
 
 
+def test_an_answer_dripped_past_the_timeout_is_cut_off(fake_graph: FakeGraph) -> None:
+    fake_graph.inject("drip_after_commit", interval=0.1)
+    started = datetime.now(UTC)
+    outcome = make(fake_graph, timeout=1).publish(post())
+    assert 0.9 <= (datetime.now(UTC) - started).total_seconds() < 2.5
+    assert isinstance(outcome, Ambiguous) and "within 1s" in outcome.reason
+    assert len(fake_graph.posts) == 1  # it did arrive: reconciliation's business
+
+
 def test_drop_after_commit_is_ambiguous_and_find_locates_it(fake_graph: FakeGraph) -> None:
     publisher = make(fake_graph)
     fake_graph.inject("drop_after_commit")

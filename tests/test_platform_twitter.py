@@ -167,6 +167,22 @@ def test_read_timeout_after_sending_is_ambiguous_and_bounded(fake_x: FakeX) -> N
     assert fake_x.posts == []
 
 
+def test_an_answer_dripped_past_the_timeout_is_cut_off_and_reconciled(fake_x: FakeX) -> None:
+    # every read succeeds (one byte each 0.1 s), so no socket timeout ever fires; the
+    # whole call's deadline does, and the tweet it created is found, not posted again
+    publisher = make(fake_x, timeout=1, clock=lambda: datetime.now(UTC))
+    fake_x.inject("drip_after_commit", interval=0.1)
+    sent_at = datetime.now(UTC)
+    outcome = publisher.publish(post())
+    elapsed = (datetime.now(UTC) - sent_at).total_seconds()
+    assert 0.9 <= elapsed < 2.5  # the answer alone would take about 50 s
+    assert isinstance(outcome, Ambiguous)
+    assert "within 1s" in outcome.reason and "whole call" in outcome.reason
+    [created] = fake_x.posts
+    assert publisher.find("https://news.example/a", sent_at) == Found(
+        created.id, f"https://x.com/i/web/status/{created.id}")
+
+
 def test_reset_after_commit_is_ambiguous_and_reconciliation_finds_it(fake_x: FakeX) -> None:
     publisher = make(fake_x, clock=lambda: datetime.now(UTC))
     fake_x.inject("drop_after_commit")

@@ -5,7 +5,8 @@ Two rules for every HTTP request syndicator makes to a site (feeds and article p
 * **A deadline for the whole request.** Socket timeouts bound each read, so a server that
   drips one byte a second never trips them. Inside ``Deadline(seconds)`` every connection
   the request uses is watched, and when time is up a watchdog shuts its socket down: the
-  blocked read returns at once and the caller reports the deadline.
+  blocked read returns at once and the caller reports the deadline. The platform API
+  calls get the same deadline (``platforms/http.py`` puts ``trusted_pools`` under them).
 * **Untrusted URLs stay on the public internet.** A URL taken from feed content (an
   article link, and every redirect it leads to) may only reach a public address: every
   address its name resolves to is checked before connecting, and the peer after, so a
@@ -33,7 +34,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 __all__ = ["AddressRefused", "Deadline", "DeadlineExceeded", "is_public_address",
-           "pool_manager", "untrusted_session"]
+           "pool_manager", "trusted_pools", "untrusted_session"]
 
 
 class AddressRefused(Exception):
@@ -210,6 +211,12 @@ def _pools(vet: bool) -> dict[str, type[HTTPConnectionPool]]:
 
 
 _POOLS = {False: _pools(False), True: _pools(True)}
+
+
+def trusted_pools() -> dict[str, type[HTTPConnectionPool]]:
+    """Pool classes whose connections obey the deadline but reach any address: for the
+    operator's own URLs (the platform APIs), for an adapter to put on its pool manager."""
+    return dict(_POOLS[False])
 
 
 def pool_manager(*, vet: bool = False, **kwargs: Any) -> urllib3.PoolManager:

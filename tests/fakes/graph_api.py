@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ._forms import form_fields
-from ._server import Action, Drop, FakeServer, Fault, FaultQueue, Hang, Reply, Request
+from ._server import Action, Drip, Drop, FakeServer, Fault, FaultQueue, Hang, Reply, Request
 
 JSON = "application/json; charset=UTF-8"
 PERMISSION_200_MESSAGE = (
@@ -106,7 +106,8 @@ class FakeGraph(FakeServer):
     Injection: ``inject(kind, times=1, endpoint="POST feed", **params)`` where kind is a
     Graph error code (int; ``subcode=``, ``message=``, ``status=``, ``regain_minutes=``
     for 80001/4/17/32/613) or one of ``html_502``, ``no_content_type``, ``hang``
-    (seconds=), ``drop``, ``drop_after_commit``. Endpoints: "POST feed", "POST photos",
+    (seconds=), ``drop``, ``drop_after_commit``, ``drip_after_commit`` (interval=: the
+    answer one byte at a time). Endpoints: "POST feed", "POST photos",
     "GET me", "GET permissions", "GET published_posts", "DELETE object", "GET object".
     """
 
@@ -192,10 +193,12 @@ class FakeGraph(FakeServer):
         if token not in {self.page_token, self.user_token} or token is None:
             return self._error(served, 190, None, None, None)
         fault = self.faults.take(endpoint, request)
-        if fault is not None and fault.kind != "drop_after_commit":
+        if fault is not None and not fault.kind.endswith("_after_commit"):
             return self._fault(served, fault)
         reply = self._route(request, endpoint, segments, fields, token, served)
         if fault is not None and reply.status == 200:
+            if fault.kind == "drip_after_commit":
+                return Drip(reply, float(fault.params.get("interval", 1.0)))
             return Drop()
         return reply
 

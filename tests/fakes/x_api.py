@@ -25,7 +25,7 @@ from oauthlib.oauth1.rfc5849 import signature
 from oauthlib.oauth1.rfc5849 import utils as oauth_utils
 
 from ._forms import form_fields, parse_urlencoded
-from ._server import Action, Drop, FakeServer, FaultQueue, Hang, Reply, Request
+from ._server import Action, Drip, Drop, FakeServer, FaultQueue, Hang, Reply, Request
 
 SIGNED_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 
@@ -188,7 +188,8 @@ class FakeX(FakeServer):
     Injection: ``inject(kind, times=1, endpoint="POST /2/tweets", **params)`` with kind
     one of ``rate_limit`` (reset=epoch, limit=, day_reset=epoch, day_scope="user"|"app",
     usage_cap=bool), ``server_error`` (status=500|502|503|504, html=bool), ``hang``
-    (seconds=), ``drop_after_commit``, ``drop``, ``unauthorized``, ``credits_depleted``
+    (seconds=), ``drop_after_commit``, ``drip_after_commit`` (interval=: the answer one
+    byte at a time), ``drop``, ``unauthorized``, ``credits_depleted``
     (short=bool), ``forbidden`` (variant= duplicate|not_permitted|oauth1_permissions|
     client_not_enrolled|reply_restricted), ``too_long``, ``bad_request`` (message=).
     """
@@ -267,7 +268,7 @@ class FakeX(FakeServer):
                 self.auth_failures += 1
             return self._json(401, UNAUTHORIZED_BODY, content_type=PROBLEM_JSON)
         fault = self.faults.take(endpoint, request)
-        if fault is not None and fault.kind != "drop_after_commit":
+        if fault is not None and not fault.kind.endswith("_after_commit"):
             return self._fault(fault, endpoint)
         handler = {
             "POST /2/tweets": self._create_tweet,
@@ -283,6 +284,8 @@ class FakeX(FakeServer):
                                     "detail": f"no route {request.method} {request.path}"})
         reply = handler(request)
         if fault is not None and 200 <= reply.status < 300:
+            if fault.kind == "drip_after_commit":
+                return Drip(reply, float(fault.params.get("interval", 1.0)))
             return Drop()
         return reply
 

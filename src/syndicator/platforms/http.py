@@ -3,8 +3,10 @@
 tweepy hard-codes ``https://api.twitter.com`` and sends no timeout; facebook-sdk reads
 a module-global base URL. Rather than patch globals (two publishers with different
 URLs must coexist in one process), each publisher mounts a ``RerouteAdapter`` on its
-own ``requests.Session``: it rewrites the scheme/host, enforces a timeout and keeps
-the last response headers (facebook-sdk exposes none; rate-limit hints live there).
+own ``requests.Session``: it rewrites the scheme/host, keeps the last response headers
+(facebook-sdk exposes none; rate-limit hints live there) and gives every call a deadline
+for the whole request, so an API endpoint that drips its answer holds the publish job
+no longer than ``timeout`` (socket timeouts alone bound each read, not the call).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from syndicator.netguard import Deadline, trusted_pools
+
 __all__ = [
     "RerouteAdapter",
     "describe_network_error",
@@ -31,11 +35,13 @@ __all__ = [
 
 
 class RerouteAdapter(HTTPAdapter):
-    """Sends every request to ``target`` (keeping path and query) with a default timeout.
+    """Sends every request to ``target`` (keeping path and query) within ``timeout``.
 
     ``target=None`` keeps the original URL (production). The request is rewritten
     *after* OAuth signing, so a fake must verify against the original URL, exactly as
-    the real API would see it had we not rerouted.
+    the real API would see it had we not rerouted. ``timeout`` bounds each socket
+    operation and the whole call (connect, headers and the body read here, not later by
+    ``requests``); a call cut off by it raises ``ReadTimeout``: it may have arrived.
     """
 
     def __init__(self, target: str | None, timeout: float) -> None:
@@ -44,6 +50,11 @@ class RerouteAdapter(HTTPAdapter):
         self._target = (split.scheme, split.netloc, split.path.rstrip("/")) if split else None
         self._timeout = timeout
         self._local = threading.local()
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
+                         **pool_kwargs: Any) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = trusted_pools()
 
     @property
     def last_headers(self) -> Mapping[str, str]:
@@ -61,9 +72,19 @@ class RerouteAdapter(HTTPAdapter):
             parts = urlsplit(request.url)
             scheme, netloc, prefix = self._target
             request.url = urlunsplit((scheme, netloc, prefix + parts.path, parts.query, ""))
-        response = super().send(request, stream=stream,
-                                timeout=self._timeout if timeout is None else timeout,
-                                verify=verify, cert=cert, proxies=proxies)
+        with Deadline(self._timeout) as deadline:
+            try:
+                response = super().send(request, stream=stream,
+                                        timeout=self._timeout if timeout is None else timeout,
+                                        verify=verify, cert=cert, proxies=proxies)
+                if not stream:
+                    response.content  # noqa: B018 -- read the body inside the deadline
+            except Exception as exc:
+                if deadline.expired:
+                    raise requests.exceptions.ReadTimeout(
+                        f"no complete answer within {self._timeout:g}s (the whole call's "
+                        "deadline, the account's timeout)", request=request) from exc
+                raise
         self._local.headers = response.headers
         return response
 
