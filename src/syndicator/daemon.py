@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from syndicator.delivery import Clock, utc_now
-from syndicator.errors import StateError
+from syndicator.errors import StateError, StateUnavailable
 from syndicator.logs import log_context
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,14 @@ class InstanceLock:
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+")  # noqa: SIM115 - held for the daemon's lifetime
+        except OSError as exc:
+            raise StateError(f"cannot write the state directory {self.path.parent}: "
+                             f"{exc.strerror} — fix: make it writable (the daemon keeps its "
+                             "lock and SQLite its -wal and -shm files there), or change "
+                             "`state:` in the config") from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -84,6 +90,8 @@ class Jobs:
         try:
             self.app.store.assert_in_place()
             fn()
+        except StateUnavailable as exc:  # full disk, a lock: rolled back, tried again later
+            log.error("job %s: %s", name, exc)
         except StateError as exc:
             self._stop_for(str(exc))
         except Exception:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from syndicator.errors import StateError
 from syndicator.logs import log_context
 from syndicator.pacing import Pacing, blocked, local_day_start, local_month_start, post_cost
 from syndicator.platforms.base import (
@@ -113,6 +114,8 @@ class Outbox:
         for name, publisher in self.publishers.items():
             try:
                 self._publish_account(name, publisher, limit_per_account, results)
+            except StateError:
+                raise  # not this account's fault: the state is down for all of them
             except Exception:  # one account's bug must not starve the others
                 # a delivery it held stays leased and is reconciled once the lease ends
                 log.exception("account %s: publishing failed; the other accounts go on", name)

@@ -2,7 +2,8 @@
 
 SyndicatorError
 ├── ConfigError      bad YAML / failed validation     -> exit 2, fix the config
-├── StateError       state file locked, unreadable    -> exit 2, say which file
+├── StateError       state file damaged, gone, unwritable -> exit 2 / daemon stops
+│   └── StateUnavailable  disk full, locked for now   -> nothing written; try again later
 ├── FeedError        feed unreachable or unparsable   -> log, record on the feed, next poll
 └── ExtractionError  article text unusable            -> post without a quote
 
@@ -30,6 +31,13 @@ class StateError(SyndicatorError):
     """The state database cannot be used (locked by another daemon, unreadable)."""
 
     exit_code = 2
+
+
+class StateUnavailable(StateError):
+    """The state cannot be written just now (disk full, locked by another process).
+
+    The transaction was rolled back, so nothing is half-written; the daemon logs it and
+    its next job tries again, a one-off command exits 2."""
 
 
 class FeedError(SyndicatorError):

@@ -15,6 +15,8 @@ it is reconciled against the platform, never blindly resent and never forgotten.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -25,9 +27,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from syndicator.errors import StateError
+from syndicator.errors import StateError, StateUnavailable
 from syndicator.models import Article, Platform, Post
 
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -228,6 +231,66 @@ def _delivery(row: sqlite3.Row) -> Delivery:
     )
 
 
+_NEARLY_FULL_BYTES = 1 << 20
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _translate(exc: sqlite3.Error, path: Path | None, busy_seconds: float) -> StateError:
+    """The one place an SQLite error becomes ours: what happened to which file, and the fix.
+
+    The file is never recreated or overwritten: a damaged one stays for the operator."""
+    text = str(exc)
+    where = f"the state database {path}" if path is not None else "the in-memory state"
+    if "locked" in text or "busy" in text:
+        return StateUnavailable(
+            f"{where} is locked by another process (waited {busy_seconds:g} s) — fix: stop "
+            "whatever holds it (another syndicate, a backup, an sqlite3 shell) and run again")
+    if _disk_full(exc, path):
+        return StateUnavailable(
+            f"the disk holding {where.removeprefix('the ')} is full; nothing was written "
+            "— fix: free some space (the daemon tries again at its next job)")
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StateError(
+            f"cannot write {where}: {text} — fix: make it and its directory writable (SQLite "
+            "keeps -wal and -shm files beside it), or change `state:` in the config")
+    if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in text
+                                                   or "malformed" in text
+                                                   or "corrupt" in text):
+        return StateError(
+            f"{where} is damaged or not a syndicator state file ({text}); it was left "
+            "untouched — fix: restore it from a backup, or move it aside to start afresh "
+            "(then the first poll of each feed posts nothing old)")
+    return StateError(f"{where}: {text} ({exc.sqlite_errorname})")
+
+
+def _disk_full(exc: sqlite3.Error, path: Path | None) -> bool:
+    """SQLITE_FULL, or an I/O error on a disk with (almost) no room left: a full disk
+    shows as either, depending on which file SQLite was growing (-wal, -shm)."""
+    name = exc.sqlite_errorname
+    if name == "SQLITE_FULL":
+        return True
+    if not name.startswith("SQLITE_IOERR") or path is None:
+        return False
+    try:
+        room = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return room.f_bavail * room.f_frsize < _NEARLY_FULL_BYTES
+
+
+def _translated(
+        method: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """Every public method of the store raises only ``StateError`` for SQLite's errors."""
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path, self.busy_seconds) from None
+    return wrapper
+
+
 class Store:
     """The state database; one connection per thread, WAL so readers never block writers."""
 
@@ -251,11 +314,14 @@ class Store:
         self._keepalive = self._connect()  # keeps a shared in-memory database alive
         self._identity = self._file_identity()
         if scratch_of is not None and scratch_of.exists():
-            source = sqlite3.connect(f"{scratch_of.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                source.backup(self._keepalive)
-            finally:
-                source.close()
+                source = sqlite3.connect(f"{scratch_of.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    source.backup(self._keepalive)
+                finally:
+                    source.close()
+            except sqlite3.Error as exc:
+                raise _translate(exc, scratch_of, self.busy_seconds) from None
         self.migrate()
 
     def _connect(self) -> sqlite3.Connection:
@@ -268,8 +334,7 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_seconds * 1000)}")
         except sqlite3.Error as exc:
-            raise StateError(f"cannot open the state database {self.path}: {exc} — fix: "
-                             "check the `state:` path and its permissions") from None
+            raise _translate(exc, self.path, self.busy_seconds) from None
         return conn
 
     @property
@@ -305,29 +370,23 @@ class Store:
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE: take the write lock up front, so two processes serialise cleanly."""
+        """BEGIN IMMEDIATE: take the write lock up front, so two processes serialise cleanly.
+
+        A failure anywhere, COMMIT included (a full disk), rolls the whole transaction
+        back: nothing is half-written."""
         conn = self._conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise self._unavailable(exc) from None
+        conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
-
-    def _unavailable(self, exc: sqlite3.OperationalError) -> StateError:
-        """The write lock was not to be had: say who holds it, not that the path is bad."""
-        if "locked" in str(exc) or "busy" in str(exc):
-            return StateError(f"the state database {self.path} is locked by another process "
-                              f"(waited {self.busy_seconds:g} s) — fix: stop whatever holds it "
-                              "(another syndicate, a backup, an sqlite3 shell) and run again")
-        return StateError(f"the state database {self.path}: {exc}")
 
     # -- schema ---------------------------------------------------------------------------
 
+    @_translated
     def migrate(self) -> list[str]:
         """Apply pending migrations, each in one transaction with its bookkeeping row."""
         conn = self._conn
@@ -349,6 +408,7 @@ class Store:
 
     # -- feeds ------------------------------------------------------------------------------
 
+    @_translated
     def feed_state(self, name: str) -> FeedState | None:
         row = self._conn.execute(
             "SELECT name, url, etag, last_modified, first_poll_at, last_poll_at, last_ok_at, "
@@ -359,10 +419,12 @@ class Store:
         return FeedState(row[0], row[1], row[2], row[3], parse_ts(row[4]), parse_ts(row[5]),
                          parse_ts(row[6]), row[7], row[8], row[9], row[10])
 
+    @_translated
     def feed_states(self) -> list[FeedState]:
         names = [r[0] for r in self._conn.execute("SELECT name FROM feeds ORDER BY name")]
         return [s for s in map(self.feed_state, names) if s is not None]
 
+    @_translated
     def record_not_modified(self, name: str, url: str, now: datetime) -> None:
         with self._tx() as tx:
             self._ensure_feed(tx, name, url)
@@ -370,6 +432,7 @@ class Store:
                        "last_error = NULL, consecutive_failures = 0 WHERE name = ?",
                        (ts(now), ts(now), "not modified", name))
 
+    @_translated
     def record_feed_error(self, name: str, url: str, error: str, now: datetime) -> int:
         """Returns the number of consecutive failures, for backoff."""
         with self._tx() as tx:
@@ -385,6 +448,7 @@ class Store:
         tx.execute("INSERT INTO feeds (name, url) VALUES (?, ?) ON CONFLICT (name) DO UPDATE "
                    "SET url = excluded.url", (name, url))
 
+    @_translated
     def unseen(self, feed: str, articles: Iterable[Article]) -> list[Article]:
         """The articles of this feed not seen before, by stable id or by link."""
         articles = list(articles)
@@ -409,6 +473,7 @@ class Store:
             fresh.append(article)
         return fresh
 
+    @_translated
     def save_poll(self, feed: str, url: str, *, etag: str | None, last_modified: str | None,
                   items: int, new: Sequence[NewArticle], now: datetime,
                   due_at: datetime | None = None) -> int:
@@ -454,6 +519,7 @@ class Store:
 
     # -- outbox -----------------------------------------------------------------------------
 
+    @_translated
     def claim_due(self, worker: str, now: datetime, *, accounts: Sequence[str],
                   lease: timedelta = timedelta(minutes=5), limit: int = 1) -> list[Delivery]:
         """Lease up to ``limit`` due deliveries of these accounts, oldest article first.
@@ -479,6 +545,7 @@ class Store:
                            (delivery_id, ts(now)))
         return [d for d in map(self.delivery, ids) if d is not None]
 
+    @_translated
     def claim_unknown(self, worker: str, now: datetime, *, accounts: Sequence[str],
                       settle: timedelta, lease: timedelta = timedelta(minutes=5),
                       limit: int = 5) -> list[Delivery]:
@@ -497,12 +564,14 @@ class Store:
                            "lease_until = ? WHERE id = ?", (worker, ts(now + lease), delivery_id))
         return [d for d in map(self.delivery, ids) if d is not None]
 
+    @_translated
     def first_attempt_started(self, delivery_id: int) -> datetime | None:
         """Reconciliation searches from the first attempt: any attempt may have landed."""
         row = self._conn.execute("SELECT MIN(started_at) FROM attempts WHERE delivery_id = ?",
                                  (delivery_id,)).fetchone()
         return parse_ts(row[0]) if row else None
 
+    @_translated
     def finish(self, delivery_id: int, *, status: str, now: datetime, outcome: str,
                error: str | None = None, remote_id: str | None = None,
                remote_url: str | None = None, due_at: datetime | None = None,
@@ -552,6 +621,7 @@ class Store:
                            (ts(now), account))
         return True
 
+    @_translated
     def recover_interrupted(self, now: datetime, *, is_dead: Callable[[str], bool]) -> int:
         """Deliveries left in ``sending``/``reconciling`` by a dead worker become ``unknown``.
 
@@ -575,12 +645,14 @@ class Store:
                                (ts(now), delivery_id))
             return recovered
 
+    @_translated
     def delivery(self, delivery_id: int) -> Delivery | None:
         row = self._conn.execute(
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries d JOIN articles a ON a.id = d.article_id "
             "WHERE d.id = ?", (delivery_id,)).fetchone()
         return _delivery(row) if row else None
 
+    @_translated
     def deliveries(self, *, statuses: Sequence[str] | None = None, account: str | None = None,
                    feed: str | None = None, limit: int = 50,
                    newest_first: bool = True) -> list[Delivery]:
@@ -602,6 +674,7 @@ class Store:
             f"d.id {order} LIMIT ?", (*args, limit)).fetchall()
         return [_delivery(r) for r in rows]
 
+    @_translated
     def attempts(self, delivery_id: int) -> list[AttemptRecord]:
         rows = self._conn.execute(
             "SELECT id, delivery_id, started_at, finished_at, outcome, error, remote_id "
@@ -609,10 +682,12 @@ class Store:
         return [AttemptRecord(r[0], r[1], parse_ts(r[2]), parse_ts(r[3]), r[4], r[5], r[6])  # type: ignore[arg-type]
                 for r in rows]
 
+    @_translated
     def counts(self) -> dict[str, int]:
         return {row[0]: row[1] for row in self._conn.execute(
             "SELECT status, COUNT(*) FROM deliveries GROUP BY status")}
 
+    @_translated
     def requeue(self, delivery_id: int, now: datetime, *, statuses: Sequence[str]) -> bool:
         """Operator retry: put a failed/skipped delivery back in the queue."""
         with self._tx() as tx:
@@ -622,6 +697,7 @@ class Store:
                 (ts(now), delivery_id, *statuses))
             return cur.rowcount == 1
 
+    @_translated
     def skip(self, delivery_id: int, now: datetime) -> bool:
         with self._tx() as tx:
             cur = tx.execute("UPDATE deliveries SET status = 'skipped', last_error = ? "
@@ -636,6 +712,7 @@ class Store:
         tx.execute("INSERT INTO accounts (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
                    (name,))
 
+    @_translated
     def account_state(self, name: str) -> AccountState:
         row = self._conn.execute("SELECT name, paused_until, pause_reason, pause_fingerprint, "
                                  "last_post_at FROM accounts WHERE name = ?", (name,)).fetchone()
@@ -643,6 +720,7 @@ class Store:
             return AccountState(name, None, None, None, None)
         return AccountState(row[0], parse_ts(row[1]), row[2], row[3], parse_ts(row[4]))
 
+    @_translated
     def pause_account(self, name: str, *, until: datetime | None, reason: str,
                       fingerprint: str | None = None) -> None:
         """``until`` None pauses until a human fixes it (check passes or the config changes)."""
@@ -653,21 +731,25 @@ class Store:
                        (ts(until) if until else "9999-12-31T00:00:00.000000Z", reason,
                         fingerprint, name))
 
+    @_translated
     def resume_account(self, name: str) -> None:
         with self._tx() as tx:
             tx.execute("UPDATE accounts SET paused_until = NULL, pause_reason = NULL, "
                        "pause_fingerprint = NULL WHERE name = ?", (name,))
 
+    @_translated
     def sent_since(self, account: str, since: datetime) -> int:
         return int(self._conn.execute(
             "SELECT COUNT(*) FROM deliveries WHERE account = ? AND status = 'sent' "
             "AND sent_at >= ?", (account, ts(since))).fetchone()[0])
 
+    @_translated
     def cost_since(self, account: str, since: datetime) -> float:
         return float(self._conn.execute(
             "SELECT COALESCE(SUM(cost), 0) FROM deliveries WHERE account = ? AND sent_at >= ?",
             (account, ts(since))).fetchone()[0])
 
+    @_translated
     def articles_count(self, feed: str | None = None) -> int:
         if feed:
             return int(self._conn.execute("SELECT COUNT(*) FROM articles WHERE feed = ?",
