@@ -125,6 +125,17 @@ def test_default_templates_render_without_jinja_exactly_as_jinja_does(
     ("{{ '%1000000000s' | format(title) }}", "format filter may not build"),
     ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
      "unknown variable 'range'"),
+    # nested loops over the variables: quadratic, and silent (they build nothing)
+    ("{% for a in title %}\n{% for b in title %}{% endfor %}{% endfor %}{{ url }}",
+     "line 2: a loop inside a loop"),
+    ("{% macro m(t) %}{% for a in t %}{% endfor %}{% endmacro %}{{ m(title) }}",
+     "macros are not supported"),
+    ("{% for c in categories recursive %}{{ loop(c) }}{% endfor %}", "a loop inside a loop"),
+    # one loop whose output alone is far more than a post
+    ("{% for c in title %}{{ summary }}{% endfor %}", "may not build more than 100000"),
+    # one loop, little output, each turn slow: over the budget on the longest article
+    ("{% for c in url %}{{ (title ~ title ~ title)|wordwrap(3)|length }}{% endfor %}",
+     r"rendering the longest article took \d+\.\d\d s \(the budget is 0.25 s\)"),
 ])
 def test_a_template_cannot_exhaust_the_host(source: str, message: str) -> None:
     """Refused by `check`, before it could take the CPU or the memory of the machine."""
@@ -135,3 +146,23 @@ def test_a_template_cannot_exhaust_the_host(source: str, message: str) -> None:
 def test_ordinary_repetition_and_padding_still_work() -> None:
     template = compile_template("{{ '=' * 3 }} {{ title | center(12) }}", account="x")
     assert template.render({"title": "News"}) == "===     News"
+
+
+def test_what_a_template_sees_is_clipped_to_what_check_measured() -> None:
+    from syndicator.compose import ComposeSettings, compose_post
+    from syndicator.compose.templates import CATEGORIES, CATEGORY_CHARS, NAME_CHARS, TITLE_CHARS
+    from syndicator.models import Article, Platform
+
+    article = Article(id="a", feed="f", link="https://n.example/a",
+                      title="Headline words " * 5_000,
+                      author="Name " * 1_000, categories=tuple(f"Cat{i} " * 100
+                                                             for i in range(500)))
+    settings = ComposeSettings(platform=Platform.FACEBOOK, template=(
+        "{{ title }}|{{ author }}|{{ categories | join('#') }}"))
+    seen = compose_post(article, [], settings, account="fb").text.split("|")
+    assert TITLE_CHARS - 20 < len(seen[0]) <= TITLE_CHARS
+    assert seen[0].endswith(("Headline…", "words…"))  # cut after a word
+    assert len(seen[1]) <= NAME_CHARS and seen[1].endswith("Name…")
+    categories = seen[2].split("#")
+    assert len(categories) == CATEGORIES
+    assert max(map(len, categories)) <= CATEGORY_CHARS and categories[0].endswith("Cat0…")

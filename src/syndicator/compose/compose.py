@@ -24,13 +24,24 @@ from typing import TypeVar
 from syndicator.compose.hashtags import hashtags_for
 from syndicator.compose.links import add_utm, as_uri
 from syndicator.compose.settings import ComposeSettings, LinkPlacement
-from syndicator.compose.templates import PostTemplate, cached_template, default_template
+from syndicator.compose.templates import (
+    CATEGORIES,
+    CATEGORY_CHARS,
+    NAME_CHARS,
+    QUOTE_CHARS,
+    SUMMARY_CHARS,
+    TITLE_CHARS,
+    PostTemplate,
+    cached_template,
+    default_template,
+)
 from syndicator.compose.text import (
     ELLIPSIS,
     PREFIX_SCAN,
     as_standalone_quote,
     char_prefixes,
     clean_inline,
+    clip,
     quotation_marks_balanced,
     sentence_prefixes,
     tidy_summary,
@@ -41,7 +52,6 @@ from syndicator.errors import SyndicatorError
 from syndicator.models import Article, Platform, Post, Quote
 
 _T = TypeVar("_T")
-SUMMARY_MAX_CHARS = 600  # Facebook: a summary longer than this is cut between words
 QUOTE_CUT_SUFFIX = " " + ELLIPSIS
 
 
@@ -122,9 +132,9 @@ def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_Qu
     out: list[tuple[_QuoteView, list[_QuoteView]]] = []
     for quote in candidates:
         text = as_standalone_quote(clean_inline(quote.text))
-        if not text or not quotation_marks_balanced(text):
-            continue
-        speaker = clean_inline(quote.speaker) or None
+        if not text or len(text) > QUOTE_CHARS or not quotation_marks_balanced(text):
+            continue  # (a "quote" of a whole page is no pull-quote)
+        speaker = clip(clean_inline(quote.speaker), NAME_CHARS) or None
         cuts = [_QuoteView(p + QUOTE_CUT_SUFFIX, speaker)
                 for p in sentence_prefixes(text[:PREFIX_SCAN])]
         out.append((_QuoteView(text, speaker), cuts))
@@ -185,20 +195,21 @@ def compose_post(
     placement = LinkPlacement(settings.link) if is_x else LinkPlacement.IN_POST
     link_in_text = is_x and placement == LinkPlacement.IN_POST
 
-    title = clean_inline(article.title)
+    # every value clipped to what compile_template measured the template with
+    title = clip(clean_inline(article.title), TITLE_CHARS)
     summary = clean_inline(article.summary) or None
     if summary is not None and summary.casefold() == title.casefold():
         summary = None
     if summary is not None:
-        summary = tidy_summary(summary, SUMMARY_MAX_CHARS)
+        summary = tidy_summary(summary, SUMMARY_CHARS)  # Facebook: cut between words
 
     base: dict[str, object] = {
         # Facebook attaches the link; its text may still show it if a template asks.
         "url": link if (link_in_text or not is_x) else "",
         "summary": summary,
-        "author": clean_inline(article.author) or None,
-        "categories": list(article.categories),
-        "site": settings.site,
+        "author": clip(clean_inline(article.author), NAME_CHARS) or None,
+        "categories": [clip(c, CATEGORY_CHARS) for c in article.categories[:CATEGORIES]],
+        "site": clip(settings.site, NAME_CHARS) if settings.site else settings.site,
         "published": article.published,
     }
     limit = settings.max_length or 0

@@ -19,13 +19,14 @@ two, and the text is stripped, so an empty ``{% if %}`` block never leaves a gap
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -59,6 +60,16 @@ DEFAULT_FACEBOOK_TEMPLATE = (
 # attack on the host ("{{ title * 20000000 }}", "{{ x | center(10**9) }}").
 MAX_BUILT_CHARS = 100_000
 _BIG_NUMBER = re.compile(r"\d{6,}")
+
+# The longest value of each variable a template is given (compose_post clips to these),
+# so a template that renders the longest article within the budget renders every one.
+TITLE_CHARS = 1_000
+NAME_CHARS = 200  # author, site, speaker
+CATEGORY_CHARS = 100
+CATEGORIES = 50
+QUOTE_CHARS = 2_000
+SUMMARY_CHARS = 600
+RENDER_BUDGET_SECONDS = 0.25  # for the longest article; a default template takes 0.1 ms
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
@@ -131,7 +142,7 @@ class PostTemplate:
             except KeyError:  # a variable missing: Jinja says which
                 text = None
         if text is None:
-            text = self._template.render(context)
+            text = _render_bounded(self._template, context)
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if " \n" in text or "\t\n" in text:
@@ -220,7 +231,8 @@ def _line_of(source: str, name: str) -> int | None:
 
 
 def _sample_contexts() -> list[dict[str, object]]:
-    """A full and an empty context: a template must render with both."""
+    """A full, an empty and the longest context: a template must render with each, the
+    longest within the render budget."""
     full: dict[str, object] = {
         "title": "Headline",
         "url": "https://example.com/a",
@@ -244,7 +256,51 @@ def _sample_contexts() -> list[dict[str, object]]:
         "published": None,
     }
     speakerless = dict(full, quote={"text": "Words.", "speaker": None})
-    return [full, sparse, speakerless]
+    words = "Wörds and 🌍 words. " * QUOTE_CHARS
+    longest: dict[str, object] = {
+        "title": words[:TITLE_CHARS],
+        "url": "https://example.com/" + "a" * 2_000,
+        "quote": {"text": words[:QUOTE_CHARS], "speaker": words[:NAME_CHARS]},
+        "summary": words[:SUMMARY_CHARS],
+        "author": words[:NAME_CHARS],
+        "categories": [words[:CATEGORY_CHARS]] * CATEGORIES,
+        "hashtags": ["#Hashtag"] * CATEGORIES,
+        "site": words[:NAME_CHARS],
+        "published": datetime(2026, 12, 31, 23, 59, tzinfo=UTC),
+    }
+    return [full, sparse, speakerless, longest]
+
+
+def _render_bounded(template: Any, context: Mapping[str, object]) -> str:
+    """Render, stopping as soon as the output passes ``MAX_BUILT_CHARS``."""
+    parts: list[str] = []
+    size = 0
+    for part in template.generate(context):
+        size += len(part)
+        if size > MAX_BUILT_CHARS:
+            raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
+                                "characters")
+        parts.append(part)
+    return "".join(parts)
+
+
+_NOT_IN_A_POST = {nodes.Macro: "macros", nodes.CallBlock: "call blocks",
+                  nodes.Include: "include", nodes.Extends: "extends", nodes.Import: "import",
+                  nodes.FromImport: "import"}
+
+
+def _check_structure(ast: nodes.Template, account: str) -> None:
+    """No macros, no recursion, no loop inside a loop: rendering time then grows with the
+    variables' length alone, which compose_post bounds, and the worst case is measured."""
+    for kind, what in _NOT_IN_A_POST.items():
+        for node in ast.find_all(kind):
+            raise _error(account, node.lineno, f"{what} are not supported in a post template",
+                         "write the post with the variables, if and one level of for")
+    for loop in ast.find_all(nodes.For):
+        inner = next(loop.find_all(nodes.For), None)
+        if loop.recursive or inner is not None:
+            raise _error(account, (inner or loop).lineno, "a loop inside a loop",
+                         "one level of for is enough for a post (join the inner list)")
 
 
 def _runtime_line(exc: BaseException) -> int | None:
@@ -279,14 +335,16 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
         raise _error(
             account, _line_of(source, name), f"unknown variable '{name}'", f"use one of {allowed}"
         )
+    _check_structure(ast, account)
     try:
         template = _ENV.from_string(source)
     except TemplateError as exc:  # e.g. an unknown filter
         line = getattr(exc, "lineno", None)
         raise _error(account, line, str(exc), "use Jinja's built-in filters") from exc
     for context in _sample_contexts():
+        began = time.perf_counter()
         try:
-            template.render(context)
+            _render_bounded(template, context)
         except Exception as exc:  # any failure here is the template's fault
             if isinstance(exc, SecurityError) and "may not" in str(exc):
                 hint = "a post is a few hundred characters: build it from the variables"
@@ -299,6 +357,11 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
                 )
             what = str(exc).rstrip(".")
             raise _error(account, _runtime_line(exc), what, hint) from exc
+        took = time.perf_counter() - began
+        if took > RENDER_BUDGET_SECONDS:
+            raise _error(account, None, f"rendering the longest article took {took:.2f} s "
+                         f"(the budget is {RENDER_BUDGET_SECONDS:g} s)",
+                         "keep loops short and simple: a post is a few hundred characters")
     return PostTemplate(source=source, account=account, _template=template,
                         _direct=_direct_renderer(source))
 

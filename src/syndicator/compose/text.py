@@ -40,6 +40,15 @@ def clean_inline(text: str | None) -> str:
     return _SPACES.sub(" ", _JUNK.sub("", text)).strip()
 
 
+def clip(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut after a word and marked with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit // 2 else head).rstrip(_DANGLING) + ELLIPSIS
+
+
 _QUOTE_MARKS = re.compile('[“«‘”»’"]')
 
 
