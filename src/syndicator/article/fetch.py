@@ -82,6 +82,7 @@ def fetch_article(url: str, *, timeout: float = 10, max_bytes: int = 2_000_000,
             headers={"User-Agent": _USER_AGENT, "Accept": "text/html,application/xhtml+xml"},
             allow_redirects=True,
         ) as resp:
+            deadline.check()  # headers cut short by the watchdog are no headers
             if resp.status_code >= 400:
                 raise ExtractionError(
                     f"{url}: HTTP {resp.status_code} {resp.reason or ''}".rstrip()
