@@ -68,6 +68,23 @@ def test_a_feed_that_drips_ends_at_the_deadline(feed_server) -> None:
     assert fetch_feed("f", url, timeout=5).content  # the pool serves the next poll
 
 
+def test_through_a_proxy_a_dripping_feed_ends_at_the_deadline_too(
+        feed_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a proxy in the environment feeds go through requests: the same deadline.
+    The fake server stands in for the proxy (it answers absolute-URI requests)."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", feed_server.url)
+    url = feed_server.set_feed("/f", "<rss><channel><title>t</title></channel></rss>" * 40)
+    feed_server.drip("/f", 0.05)
+    began = time.monotonic()
+    with pytest.raises(FeedError, match=r"timed out after 1s .*whole request's deadline"):
+        fetch_feed("f", "http://feeds.example/f", timeout=1)
+    assert time.monotonic() - began < 4
+    assert fetch_feed("f", "http://feeds.example/f", timeout=5).content
+    assert feed_server.requests[-1].path == "/f" and url.endswith("/f")
+
+
 def test_a_deadline_passed_before_a_connection_is_the_same_feed_error(feed_server,
                                                                       monkeypatch) -> None:
     """The watchdog may fire between two hops (redirects): the next connection is not

@@ -33,8 +33,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["AddressRefused", "Deadline", "DeadlineExceeded", "is_public_address",
-           "pool_manager", "trusted_pools", "untrusted_session"]
+__all__ = ["AddressRefused", "Deadline", "DeadlineExceeded", "deadline_session",
+           "is_public_address", "pool_manager", "trusted_pools", "untrusted_session"]
 
 
 class AddressRefused(Exception):
@@ -237,6 +237,13 @@ class _Adapter(HTTPAdapter):
         super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
         self.poolmanager.pool_classes_by_scheme = _POOLS[self._vet]
 
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        # through a proxy the connection reaches the proxy (the operator's, maybe on a
+        # private address): the deadline holds, the name is vetted in send
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _POOLS[False]
+        return manager
+
     def send(self, request: requests.PreparedRequest, *args: Any,
              **kwargs: Any) -> requests.Response:
         if self._vet:
@@ -246,6 +253,12 @@ class _Adapter(HTTPAdapter):
             if url.hostname:
                 _vet_name(url.hostname, url.port or (443 if url.scheme == "https" else 80))
         return super().send(request, *args, **kwargs)
+
+
+def deadline_session() -> requests.Session:
+    """A session for the operator's own URLs (a feed through a proxy): any address, under
+    the current ``Deadline``."""
+    return untrusted_session(allow_private=True)
 
 
 def untrusted_session(*, allow_private: bool = False) -> requests.Session:

@@ -13,9 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from requests import RequestException
+from urllib3.exceptions import HTTPError
+
 from syndicator import __version__
 from syndicator.errors import FeedError
-from syndicator.netguard import Deadline, DeadlineExceeded, pool_manager
+from syndicator.netguard import Deadline, DeadlineExceeded, deadline_session, pool_manager
 
 if TYPE_CHECKING:
     import requests
@@ -91,12 +94,33 @@ def _fetch_http(feed: str, url: str, *, etag: str | None, last_modified: str | N
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     pool = _lean_pool(session)
-    if pool is None:
-        return _fetch_requests(feed, url, headers=headers, session=session or _thread_session(),
-                               etag=etag, last_modified=last_modified, timeout=timeout,
-                               max_bytes=max_bytes)
-    return _fetch_urllib3(feed, url, headers=headers, pool=pool, etag=etag,
-                          last_modified=last_modified, timeout=timeout, max_bytes=max_bytes)
+    # a deadline for the whole request: a server that answers one byte at a time is cut
+    # off at ``timeout`` like one that does not answer (a session passed in with adapters
+    # of its own keeps its per-read timeouts only)
+    cut_off = FeedError(feed, f"timed out after {timeout:g}s fetching {url} (the whole "
+                              "request's deadline, fetch_timeout)")
+    with Deadline(timeout) as deadline:
+        try:
+            if pool is None:
+                result = _fetch_requests(feed, url, headers=headers,
+                                         session=session or _thread_session(), etag=etag,
+                                         last_modified=last_modified, timeout=timeout,
+                                         max_bytes=max_bytes)
+            else:
+                result = _get_urllib3(feed, url, headers=headers, pool=pool, etag=etag,
+                                      last_modified=last_modified, timeout=timeout,
+                                      max_bytes=max_bytes)
+        except _CUT_OFF_SURFACES_AS:
+            if deadline.expired:
+                raise cut_off from None
+            raise
+        if deadline.expired:
+            raise cut_off  # a body without a length, ended by the cut, is no feed
+        return result
+
+
+# what a socket shut by the watchdog surfaces as, from urllib3 or requests
+_CUT_OFF_SURFACES_AS = (FeedError, OSError, DeadlineExceeded, HTTPError, RequestException)
 
 
 # -- the lean path: urllib3 directly --------------------------------------------------------
@@ -144,34 +168,10 @@ def _default_headers(session: requests.Session) -> bool:
     return session.headers == default_headers()
 
 
-def _fetch_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib3.PoolManager,
-                   etag: str | None, last_modified: str | None, timeout: float,
-                   max_bytes: int) -> FetchResult:
-    """GET under a deadline for the whole request: a server that answers one byte at a
-    time is cut off at ``timeout`` like one that does not answer."""
-    from urllib3.exceptions import HTTPError
-
-    cut_off = FeedError(feed, f"timed out after {timeout:g}s fetching {url} (the whole "
-                              "request's deadline, fetch_timeout)")
-    with Deadline(timeout) as deadline:
-        try:
-            result = _get_urllib3(feed, url, headers=headers, pool=pool, etag=etag,
-                                  last_modified=last_modified, timeout=timeout,
-                                  max_bytes=max_bytes)
-        except (FeedError, HTTPError, OSError, DeadlineExceeded):
-            if deadline.expired:
-                raise cut_off from None
-            raise
-        if deadline.expired:
-            raise cut_off  # a body without a length, ended by the cut, is no feed
-        return result
-
-
 def _get_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib3.PoolManager,
                  etag: str | None, last_modified: str | None, timeout: float,
                  max_bytes: int) -> FetchResult:
     import urllib3
-    from urllib3.exceptions import HTTPError
 
     headers = {**_base_headers(), **headers}
     limits = urllib3.Timeout(connect=min(timeout, 10.0), read=timeout)
@@ -372,11 +372,10 @@ _LOCAL = threading.local()
 
 def _thread_session() -> requests.Session:
     """One keep-alive session per polling thread: a poll reuses its connection to the site."""
-    import requests
 
     session = getattr(_LOCAL, "session", None)
     if session is None:
-        session = _LOCAL.session = requests.Session()
+        session = _LOCAL.session = deadline_session()
     return session
 
 
