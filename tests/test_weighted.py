@@ -98,3 +98,19 @@ def test_find_urls_spans() -> None:
         "https://example.com/a?b=1",
         "example.org",
     ]
+
+
+def test_a_run_longer_than_any_post_is_counted_without_the_url_pattern() -> None:
+    """A 2 MB link from a feed: X cannot link it (over 4,096 characters) and no post
+    holds it, so it is plain text; finding its URLs took 530 MB before (the regex engine's
+    memory, which only the process's peak shows)."""
+    import subprocess
+    import sys
+
+    code = ("import resource; from syndicator.compose.weighted import weighted_length; "
+            "link = 'https://n.example/' + 'a' * 2_000_000; "
+            "assert weighted_length('Story ' + link) == 6 + len(link); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert int(done.stdout) < 150  # MB: the interpreter and the module, not the link

@@ -180,6 +180,7 @@ _TCO = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUE
 _NO_SCHEME_BAD_PRECEDING = re.compile(r"[-_./]$")
 _CHUNK = re.compile(f"[^{_SPACES}]+")
 _MAX_URL_LENGTH = 4096
+_NEVER_FITS = _MAX_URL_LENGTH + 280
 _MAX_TCO_SLUG = 40
 
 
@@ -309,9 +310,14 @@ def weighted_length(text: str) -> int:
     if not chunks:
         return _plain_weight(text)
     total = _plain_weight(_CHUNK.sub("", text))  # the spaces between chunks
-    total += _chunk_weight(chunks[0], text.startswith(chunks[0]))
-    for chunk in chunks[1:]:
-        total += _chunk_weight(chunk, False)
+    for k, chunk in enumerate(chunks):
+        if len(chunk) > _NEVER_FITS:
+            # longer than X's longest URL and a whole post: it cannot fit however its URLs
+            # are counted, so it is counted as plain text (the URL pattern needs some 230
+            # bytes a character: a 2 MB link from a feed took 530 MB)
+            total += _plain_weight(chunk)
+        else:
+            total += _chunk_weight(chunk, k == 0 and text.startswith(chunk))
     return total
 
 
