@@ -25,7 +25,7 @@ from syndicator.quotes import analyse
 from syndicator.quotes.attribution import Attribution, Clue, Context, Joined
 from syndicator.quotes.backbone import Reading
 from syndicator.quotes.engine import QuoteReport, Verdict, judge, read, run, score_and_pick
-from syndicator.quotes.evidence import Route
+from syndicator.quotes.evidence import DEFAULT_MIN_CONFIDENCE, Route
 from syndicator.quotes.found import Found, Span, find, index_names
 from syndicator.quotes.join import join
 from syndicator.quotes.rules import ATTRIBUTION_RULES, attribute, situate
@@ -63,7 +63,8 @@ def stages(case: str, parse: bool) -> Run:
     joined = join(found, ctx.names)
     readings = read(backbone_for(a["language"]) if parse else None, found, joined)
     verdicts = judge(ctx, joined, readings)
-    return Run(found, ctx, joined, readings, verdicts, score_and_pick(found, verdicts, 0.7))
+    return Run(found, ctx, joined, readings, verdicts,
+               score_and_pick(found, verdicts, DEFAULT_MIN_CONFIDENCE))
 
 
 # -- each stage's output as JSON -----------------------------------------------------

@@ -3,8 +3,8 @@
     find ──► index names ──► join ──► read (backbone, optional)
       Found    Attributor     Joined    Reading
     then, for each quotation in document order:
-    situate ──► attribute (rules) ──► resolve names ──► classify ──► reconcile
-      Site        Clue                  Attribution       speech?     Attribution, confidence
+    situate ──► attribute (rules) ──► resolve names ──► classify ──► reconcile ──► calibrate
+      Site        Clue                  Attribution       speech?     Attribution   confidence
     and for the article:
     score and pick (abstaining below the confidence floor) ──► QuoteReport
 
@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from syndicator.models import Quote
 from syndicator.quotes.attribution import Attribution, Clue, Context, Joined, Site, resolve
 from syndicator.quotes.backbone import Backbone, Reading
+from syndicator.quotes.calibration import calibrated
 from syndicator.quotes.classify import is_speech
 from syndicator.quotes.evidence import DEFAULT_MIN_CONFIDENCE, Link
 from syndicator.quotes.found import Found, find, index_names
 from syndicator.quotes.join import join
 from syndicator.quotes.pick import candidates as pick_candidates
 from syndicator.quotes.pick import prominence, score_text
-from syndicator.quotes.reconcile import confidence_of, reconcile, same_speaker
+from syndicator.quotes.reconcile import reconcile, same_speaker
 from syndicator.quotes.rules import ATTRIBUTION_RULES, Rule, attribute, situate
 
 __all__ = ["QuoteReport", "Verdict", "analyse", "judge", "read", "run", "same_speaker",
@@ -137,10 +138,9 @@ def judge(ctx: Context, joined: Sequence[Joined], readings: Sequence[Reading] | 
         if not is_speech(ctx.found, site, attribution):
             out.append(Verdict(site, clue, attribution, speech=False))
             continue
-        final, confidence = (
-            reconcile(ctx.names, attribution, readings[idx]) if readings and idx < len(readings)
-            else (attribution, confidence_of(attribution))
-        )
+        final = (reconcile(ctx.names, attribution, readings[idx])
+                 if readings and idx < len(readings) else attribution)
+        confidence = calibrated(final.evidence) if final and final.speaker else 0.0
         if (final is not None and final.speaker
                 and final.evidence.link not in (Link.UNNAMED_ROLE, Link.BARE_ROLE)):
             # the freshest referent for a later "he" ("a witness" is nobody's referent)

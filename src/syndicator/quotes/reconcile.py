@@ -1,10 +1,10 @@
 """Stage "reconcile" of the quote engine: the rules' speaker checked against the language
-backbone's reading of the same quotation, and the confidence that results.
+backbone's reading of the same quotation.
 
-Agreement lifts the confidence to at least ``AGREEMENT_FLOOR`` (and a whole entity
-replaces a name the rules cut short); the parse overrides a weak rules reading (prior
-below ``PARSE_OVERRIDES_BELOW``) and otherwise scales it by ``DISAGREEMENT_FACTOR``; no
-reading where the rules named someone scales it by ``NO_READING_FACTOR``.
+It decides *who*: agreement keeps the rules' speaker (a whole entity replaces a name the
+rules cut short); the parse overrides a weak rules reading (its route and link priors
+below ``PARSE_OVERRIDES_BELOW``) and otherwise its disagreement is noted. What the parse
+said stays in the evidence, where the next stage (calibration) reads how sure to be.
 """
 
 from __future__ import annotations
@@ -14,73 +14,58 @@ from dataclasses import replace
 
 from syndicator.quotes.attribution import Attribution
 from syndicator.quotes.backbone import ParsedSpeaker, Reading, SpeakerKind
-from syndicator.quotes.evidence import (
-    AGREEMENT_FLOOR,
-    DISAGREEMENT_FACTOR,
-    LINK_PRIOR,
-    NO_READING_FACTOR,
-    Evidence,
-    Link,
-    Route,
-)
+from syndicator.quotes.evidence import Evidence, Link, Route
 from syndicator.quotes.names import split_name
 from syndicator.quotes.speakers import Attributor, Cand
 
 # When the parse names another speaker than the rules: the parse wins over a rules
 # reading weaker than this prior (it saw the verb's subject; the rules only guessed).
 PARSE_OVERRIDES_BELOW = 0.8
+# A "name" the parse reads as a place or a people weighs this much less in that choice.
+PLACE_DOUBT = 0.5
 
 _DEFINITE = frozenset({"the", "this", "that", "these", "those", "his", "her", "its", "their",
                        "le", "la", "les", "ce", "cette", "el", "los", "las", "der", "die", "das"})
 _NAME_FILLER = frozenset({"the", "a", "an", "le", "la", "les", "el", "der", "die", "das"})
 _LETTER_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
-Reconciled = tuple[Attribution | None, float]
-
-
-def confidence_of(attribution: Attribution | None) -> float:
-    """The confidence of the rules' attribution alone: its evidence's prior."""
-    return attribution.evidence.prior if attribution and attribution.speaker else 0.0
-
-
 def reconcile(names: Attributor, attribution: Attribution | None,
-              reading: Reading) -> Reconciled:
-    """The attribution after the parse's reading of the quotation, and its confidence."""
+              reading: Reading) -> Attribution | None:
+    """The attribution after the parse's reading of the quotation."""
     a = attribution if attribution and attribution.speaker else None
-    prior = confidence_of(a)
+    prior = a.evidence.prior if a is not None else 0.0
     if a is not None and a.speaker in reading.places and a.evidence.link is Link.AS_WRITTEN:
-        prior *= DISAGREEMENT_FACTOR  # the parse reads the "name" as a place or a people
+        # the parse reads the "name" as a place or a people ("French")
+        a = _noted(a, f"disagrees: {a.speaker!r} reads as a place or a people")
+        prior *= PLACE_DOUBT
     p = reading.speaker
     name, link = _parsed_name(p, names) if p is not None else (None, Link.AS_WRITTEN)
     if p is None or name is None:
-        return attribution, prior * NO_READING_FACTOR  # the parse found no speaker
+        return a if a is not None else attribution  # the parse found no speaker
     if a is None:
-        return _parsed(p, name, link, 1.0)
+        return _parsed(p, name, link)
     return _checked(a, prior, p, name, link)
 
 
 def _checked(a: Attribution, prior: float, p: ParsedSpeaker, name: str,
-             link: Link) -> Reconciled:
-    """The rules named someone (with confidence ``prior``) and so does the parse."""
+             link: Link) -> Attribution:
+    """The rules named someone (their route and link give ``prior``) and so does the parse."""
     if same_speaker(a.speaker or "", name):
-        # the parse confirms which phrase is the verb's subject; how a pronoun or a role
-        # became a name it took from the same index as the rules, so that step's own
-        # doubt stays
-        return _agreed(a, p, name), max(prior, AGREEMENT_FLOOR * LINK_PRIOR[link])
+        return _agreed(a, p, name)
     if link is Link.UNNAMED_ROLE and _definite_role(p):
         # "the Russian leader": someone named before whom the index could not find; the
-        # rules' reading stands, no better and no worse for it
-        return _noted(a, "does not name: " + p.describe()), prior
+        # rules' reading stands
+        return _noted(a, "does not name: " + p.describe())
     if prior < PARSE_OVERRIDES_BELOW:
-        return _parsed(p, name, link, DISAGREEMENT_FACTOR)
-    return _noted(a, "disagrees: " + p.describe()), prior * DISAGREEMENT_FACTOR
+        return _parsed(p, name, link)
+    return _noted(a, "disagrees: " + p.describe())
 
 
-def _parsed(p: ParsedSpeaker, name: str, link: Link, factor: float) -> Reconciled:
-    """The parse's speaker instead of the rules' (``factor``: they named someone else)."""
+def _parsed(p: ParsedSpeaker, name: str, link: Link) -> Attribution:
+    """The parse's speaker instead of the rules'."""
     chain = (p.text, name) if name != p.text else ()
-    parsed = Evidence(Route.PARSE, link, p.text, chain, parse=p.describe())
-    return Attribution(name, None, parsed), parsed.prior * factor ** 0.5
+    return Attribution(name, None, Evidence(Route.PARSE, link, p.text, chain,
+                                            parse=p.describe()))
 
 
 def _noted(a: Attribution, verdict: str) -> Attribution:
