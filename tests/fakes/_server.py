@@ -74,7 +74,18 @@ class Drip:
     interval: float
 
 
-Action = Reply | Hang | Drop | Drip
+@dataclass
+class Endless:
+    """Send ``reply``'s status line and headers (never a Content-Length) and its body,
+    then ``chunk`` every ``interval`` seconds (0: as fast as the client reads) until the
+    client goes away or the server stops: a body that never ends."""
+
+    reply: Reply
+    chunk: bytes
+    interval: float = 0.0
+
+
+Action = Reply | Hang | Drop | Drip | Endless
 
 
 def http_date(epoch: float) -> str:
@@ -118,6 +129,9 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(action, Drip):
             self._drip(action)
             return
+        if isinstance(action, Endless):
+            self._endless(action)
+            return
         self.send_response(action.status)
         for name, value in action.headers:
             self.send_header(name, value)
@@ -143,6 +157,22 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
             except OSError:
                 break  # the client gave up
+        self.close_connection = True
+
+    def _endless(self, endless: Endless) -> None:
+        reply = endless.reply
+        self.send_response(reply.status)
+        for name, value in reply.headers:
+            if name.lower() != "content-length":
+                self.send_header(name, value)
+        self.end_headers()
+        try:
+            self.wfile.write(reply.body)
+            while not self.server.stopping.wait(endless.interval):
+                self.wfile.write(endless.chunk)
+                self.wfile.flush()
+        except OSError:
+            pass  # the client gave up: the only way this body ends
         self.close_connection = True
 
     def _reset(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -16,7 +17,17 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ._server import Action, Drip, FakeServer, FaultQueue, Hang, Reply, Request, http_date
+from ._server import (
+    Action,
+    Drip,
+    Endless,
+    FakeServer,
+    FaultQueue,
+    Hang,
+    Reply,
+    Request,
+    http_date,
+)
 
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
@@ -78,12 +89,31 @@ def render_rss(title: str, site: str, items: list[FeedItem]) -> bytes:
     ).encode()
 
 
+_FEED_HEAD = b'<?xml version="1.0"?><rss version="2.0"><channel><title>big</title>'
+
+
+def _gzip_stream(head: bytes, size: int, fill: bytes = b" ") -> bytes:
+    """``head`` padded with ``fill`` to ``size`` bytes, gzipped without holding all of it."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+    parts = [packer.compress(head)]
+    block = fill * (1 << 20)
+    left = max(0, size - len(head))
+    while left > 0:
+        parts.append(packer.compress(block[:min(left, len(block))]))
+        left -= len(block)
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
 class FeedServer(FakeServer):
     """Serves bytes at paths. ``feed_url(path)`` is the absolute URL of a path.
 
     Failures are per path and consumed in order: ``fail`` (status, times=N then
     recover, or None for ever), ``slow`` (answer after N seconds), ``hang`` (no answer,
-    close after N seconds), ``redirect`` (301/302/307/308 to another path), ``oversize``.
+    close after N seconds), ``redirect`` (301/302/307/308 to another path or any absolute
+    URL, ``file://`` and ``ftp://`` included), ``oversize``; and for hostile sites
+    ``raw`` (exact bytes and headers), ``gzip_bomb`` and ``endless`` (a body that never
+    ends).
     """
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -217,6 +247,35 @@ class FeedServer(FakeServer):
         self.faults.add("oversize", times=times, endpoint=path, size=size,
                         declare_length=declare_length)
 
+    def raw(self, path: str, body: bytes, *, status: int = 200,
+            headers: list[tuple[str, str]] | None = None, omit_length: bool = False,
+            times: int | None = None) -> None:
+        """Answer exactly ``body`` with exactly ``headers`` (no validators, no Content-Type
+        unless given; Content-Length unless ``omit_length``): bytes in a lying encoding, a
+        pre-compressed body, a Location of any scheme."""
+        self.faults.add("raw", times=times, endpoint=path, status=status, body=body,
+                        headers=list(headers or []), omit_length=omit_length)
+
+    def gzip_bomb(self, path: str, inflated: int, *, layers: int = 1,
+                  content_type: str = RSS, times: int | None = None) -> int:
+        """Serve a feed head and then spaces, ``inflated`` bytes in all, gzipped ``layers``
+        times and sent as ``Content-Encoding: gzip`` (``gzip, gzip`` for two layers).
+        Returns the size on the wire, some thousandth of ``inflated`` per layer."""
+        body = _gzip_stream(_FEED_HEAD, inflated)
+        for _ in range(layers - 1):
+            body = _gzip_stream(body, len(body))
+        encoding = ", ".join(["gzip"] * layers)
+        self.raw(path, body, headers=[("Content-Type", content_type),
+                                      ("Content-Encoding", encoding)], times=times)
+        return len(body)
+
+    def endless(self, path: str, *, interval: float = 0.0, chunk: bytes = b" " * 8192,
+                times: int | None = None) -> None:
+        """A 200 with a feed's first bytes and no Content-Length, then ``chunk`` every
+        ``interval`` seconds (0: as fast as the client reads) for as long as the client
+        keeps reading."""
+        self.faults.add("endless", times=times, endpoint=path, interval=interval, chunk=chunk)
+
     def clear(self) -> None:
         """Remove every scripted failure."""
         self.faults.clear()
@@ -243,6 +302,11 @@ class FeedServer(FakeServer):
                 body = head + b"<!--" + b"x" * max(0, p["size"] - len(head) - 7) + b"-->"
                 return Reply(200, body, [("Content-Type", RSS)],
                              omit_length=not p["declare_length"])
+            if fault.kind == "raw":
+                return Reply(p["status"], p["body"], p["headers"], omit_length=p["omit_length"])
+            if fault.kind == "endless":
+                return Endless(Reply(200, _FEED_HEAD, [("Content-Type", RSS)]), p["chunk"],
+                               p["interval"])
         reply = self._serve(request)
         if fault is not None and fault.kind == "drip":
             return Drip(reply, p["interval"])

@@ -195,7 +195,11 @@ def _get_urllib3(feed: str, url: str, *, headers: dict[str, str], pool: urllib3.
         if len(statuses) >= _MAX_REDIRECTS:
             raise FeedError(feed, f"too many redirects fetching {url} — fix: check the url")
         statuses.append(response.status)
-        current = _redirect_target(current, location)
+        try:
+            current = _redirect_target(current, location)
+        except ValueError as exc:  # urlparse on "Location: http://[::1": no traceback
+            raise FeedError(feed, f"request to {url} failed (redirected to {location[:200]!r}: "
+                                  f"{exc})") from None
     done = False
     try:
         moved_to = current if any(s in (301, 308) for s in statuses) else None
@@ -348,6 +352,8 @@ def _fetch_requests(feed: str, url: str, *, headers: dict[str, str],
         raise FeedError(feed, f"cannot connect to {url} ({_root_cause(exc)})") from None
     except requests.exceptions.RequestException as exc:
         raise FeedError(feed, f"request to {url} failed ({_root_cause(exc)})") from None
+    except ValueError as exc:  # urlparse on a redirect's "Location: http://[::1"
+        raise FeedError(feed, f"request to {url} failed ({exc})") from None
     with response:
         moved_to = None
         if any(r.status_code in (301, 308) for r in response.history):
