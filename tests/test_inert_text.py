@@ -56,3 +56,12 @@ def test_history_and_status_show_stored_text_inert() -> None:
     shown = render_history([row])
     assert "\x1b" not in shown and "\x07" not in shown and "\n" not in shown
     assert "\\x1b]0;pwned\\x07" in shown and "boom\\nforged line" in shown
+
+
+def test_bidi_overrides_in_article_text_never_reach_a_post() -> None:
+    """An override makes a post display its text in another order than it holds; the
+    plain right-to-left mark that Arabic or Hebrew text needs is kept."""
+    from syndicator.compose.text import clean_inline
+
+    assert clean_inline("pay \u202egpj.exe\u202c now \u2067x\u2069") == "pay gpj.exe now x"
+    assert clean_inline("\u05e9\u05dc\u05d5\u05dd\u200f!") == "\u05e9\u05dc\u05d5\u05dd\u200f!"

@@ -12,7 +12,13 @@ from syndicator.compose.weighted import find_urls
 ELLIPSIS = "…"
 
 # Control characters (but not \n) and the three characters that make a post invalid on X.
-_JUNK = re.compile("[\x00-\x09\x0b-\x1f\x7f\ufffe\ufeff\uffff]")
+# C1 controls (U+0080-U+009F) too: feed text carries them (cp1252 bytes read as Latin-1)
+# and they reached posts (found by tests/test_fuzz_pipeline.py); U+0085 is left to
+# _SPACES, which makes that line break a space. And the bidi overrides and isolates
+# (U+202A-202E, U+2066-2069), which can make a post display text in another order than
+# it holds; the plain marks (U+200E, U+200F) that right-to-left text needs stay.
+_JUNK = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069"
+                   "\ufffe\ufeff\uffff]")
 _SPACES = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one plain space
 
 # Sentence end: . ! ? (or …) with optional closing marks/brackets, then a space.

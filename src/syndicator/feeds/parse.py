@@ -20,8 +20,9 @@ log = logging.getLogger(__name__)
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s{2,}|[^\S ]")  # whitespace runs other than one plain space
-# What may not stand in a URL as written: white space and control characters.
-_URL_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029]")
+# What may not stand in a URL as written: white space and control characters. (All white
+# space, U+00A0 and U+3000 too: found by tests/test_fuzz_pipeline.py.)
+_URL_UNSAFE = re.compile(r"[\s\x00-\x20\x7f-\x9f\u2028\u2029]")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"""\b(src|width|height)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
@@ -42,16 +43,15 @@ def parse_feed(feed: str, content: bytes, *, url: str, content_type: str | None 
     import feedparser
 
     headers = {"content-type": content_type} if content_type else {}
+    content = _repair_charrefs(content)
     # we extract plain text ourselves: feedparser's HTML sanitising and relative-URI
     # rewriting of every content body would double the cost of a poll for nothing
-    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False,
-                              resolve_relative_uris=False)
+    parsed = _feedparser_parse(feed, content, headers)
     if not _absolute_already(parsed, content, url):
         # Given the feed's location, feedparser re-resolves its base URI at every element
         # (a quarter of its time); only a feed with relative ids or links needs that.
         headers["content-location"] = url
-        parsed = feedparser.parse(content, response_headers=headers, sanitize_html=False,
-                                  resolve_relative_uris=False)
+        parsed = _feedparser_parse(feed, content, headers)
     entries = parsed.get("entries") or []
     # a missing or overridden content type is no defect of the feed itself
     harmless = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
@@ -68,10 +68,70 @@ def parse_feed(feed: str, content: bytes, *, url: str, content_type: str | None 
     feed_language = _language_tag(parsed.get("feed", {}).get("language"))
     articles = [a for a in (_article(feed, e, base, feed_language) for e in entries)
                 if a is not None]
-    feed_title = parsed.get("feed", {}).get("title")
+    # the feed's title is one line like an item's: it reaches posts as ``site`` (found by
+    # tests/test_fuzz_pipeline.py: an escape sequence and a newline in it did)
+    feed_title = _title(parsed.get("feed", {}).get("title"), None) or None
     return ParsedFeed(feed_title, articles,
                       f"malformed feed ({problem}); used the {len(articles)} entries found"
                       if problem and articles else None)
+
+
+def _feedparser_parse(feed: str, content: bytes, headers: dict[str, str]) -> Any:
+    import feedparser
+
+    try:
+        return feedparser.parse(content, response_headers=headers, sanitize_html=False,
+                                resolve_relative_uris=False)
+    except (ValueError, OverflowError) as exc:
+        # feedparser's lenient fallback parser (used once the XML is ill-formed) raises on
+        # some character references instead of flagging the feed as bozo: chr() of a
+        # number past U+10FFFF, UTF-8 of a surrogate (found by tests/test_fuzz_pipeline.py).
+        # ``_repair_charrefs`` mends those it can see; this is the net for the rest
+        # (e.g. in a UTF-16 feed). A feed that breaks its parser is a FeedError.
+        raise FeedError(feed, f"not a usable feed: {str(exc)[:200]} — fix: check that the "
+                              "url points at the RSS/Atom feed") from None
+
+
+# A numeric character reference that may be to no character: a surrogate (CMSes write an
+# emoji as a pair of them, "&#55357;&#56832;") or a number past U+10FFFF; with the
+# reference right after it (the low half of a pair), looked at but not consumed.
+_SUSPECT_REF = re.compile(rb"&#(0*(?:5[5-7][0-9]{3}|[0-9]{7,})"
+                          rb"|[xX]0*(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[0-9a-fA-F]{6,}));"
+                          rb"(?:(?=&#([0-9]{1,12}|[xX][0-9a-fA-F]{1,12});)|)")
+
+
+def _repair_charrefs(content: bytes) -> bytes:
+    """``content`` with every reference to no character rewritten: a surrogate pair as the
+    one character it stands for, anything else as U+FFFD. (Left in, they make the XML
+    ill-formed and crash feedparser's fallback parser; see ``_feedparser_parse``.)"""
+    if b"&#" not in content:
+        return content
+    out: list[bytes] = []
+    pos = 0
+    for match in _SUSPECT_REF.finditer(content):
+        if match.start() < pos:
+            continue  # the low half of a pair, already written
+        point, end, low = _code_point(match.group(1)), match.end(), match.group(2)
+        if 0xD800 <= point <= 0xDBFF and low and 0xDC00 <= _code_point(low) <= 0xDFFF:
+            point = 0x10000 + ((point - 0xD800) << 10) + (_code_point(low) - 0xDC00)
+            end += len(low) + 3  # "&#", the number, ";"
+        elif point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF:
+            continue  # a character after all
+        else:
+            point = 0xFFFD
+        out += (content[pos:match.start()], b"&#x%X;" % point)
+        pos = end
+    return b"".join((*out, content[pos:])) if out else content
+
+
+def _code_point(ref: bytes) -> int:
+    """The number in ``&#…;`` (``ref`` is what stands between ``&#`` and ``;``); one past
+    U+10FFFF for any number too long to be a character."""
+    hexadecimal = ref[:1] in (b"x", b"X")
+    digits = (ref[1:] if hexadecimal else ref).lstrip(b"0") or b"0"
+    if len(digits) > (6 if hexadecimal else 7):
+        return 0x110000
+    return int(digits, 16 if hexadecimal else 10)
 
 
 def _absolute_already(parsed: Any, content: bytes, url: str) -> bool:
@@ -160,7 +220,10 @@ def _article(feed: str, entry: Any, base: str, feed_language: str | None = None
         id=stable_id,
         feed=feed,
         title=title,
-        link=link or (guid if guid and guid.startswith(("http://", "https://")) else ""),
+        # a guid standing in for the link is made inert like one (found by
+        # tests/test_fuzz_pipeline.py: a newline in a guid reached Article.link)
+        link=link or (_inert_url(guid) if guid and guid.startswith(("http://", "https://"))
+                      else ""),
         published=published,
         author=_one_line(entry.get("author") or "") or None,
         categories=_categories(entry),
@@ -180,9 +243,22 @@ def _link(entry: Any, base: str) -> str:
                 link = candidate["href"].strip()
                 break
     if link and base and not link.startswith(("http://", "https://")):
-        link = urljoin(base, link)
+        link = _join(base, link)
+    return _inert_url(link)
+
+
+def _inert_url(link: str) -> str:
     # a newline in a link would start a new line wherever it is shown or logged
     return _URL_UNSAFE.sub(lambda m: quote(m.group()), link)
+
+
+def _join(base: str, url: str) -> str:
+    """``urljoin``, or ``url`` as written where urljoin raises (a malformed IPv6 host such
+    as "//[::1/x" raises ValueError; found by tests/test_fuzz_pipeline.py)."""
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
 
 
 def _one_line(text: str) -> str:
@@ -225,7 +301,9 @@ def _title(raw: str | None, body: str | None) -> str:
     title = _one_line(_TAG.sub("", title))
     if title or not body:
         return title
-    text = _plain(body).replace("\ufffc", "").strip()
+    # a title made of the body is one line too: no control character or bidi override
+    # (found by tests/test_fuzz_pipeline.py: "<description>\x00</description>")
+    text = _one_line(_plain(body).replace("\ufffc", ""))
     if len(text) <= _TITLE_FROM_TEXT:
         return text
     cut = text[:_TITLE_FROM_TEXT].rsplit(" ", 1)[0]
@@ -236,7 +314,12 @@ def _published(entry: Any) -> datetime | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
-            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (ValueError, OverflowError, OSError):
+                # a date that leaves datetime's years 1-9999 once its offset is applied
+                # ("9999-12-31T23:59:59-12:00"; found by tests/test_fuzz_pipeline.py)
+                continue
     for key in ("published", "updated"):
         raw = entry.get(key)
         if raw:
@@ -244,7 +327,7 @@ def _published(entry: Any) -> datetime | None:
                 return datetime.fromisoformat(raw.strip()).astimezone(UTC) \
                     if "+" in raw or raw.strip().endswith("Z") \
                     else datetime.fromisoformat(raw.strip()).replace(tzinfo=UTC)
-            except ValueError:
+            except (ValueError, OverflowError):  # OverflowError: "0001-01-01T00:00+01:00"
                 continue
     return None
 
@@ -264,13 +347,13 @@ def _image(entry: Any, body: str, base: str) -> str | None:
         if url and (media.get("medium") == "image"
                     or (media.get("type") or "").startswith("image/")
                     or re.search(r"\.(jpe?g|png|gif|webp)(\?|$)", url, re.I)):
-            return urljoin(base, url) if base else url
+            return _join(base, url) if base else url
     for thumb in entry.get("media_thumbnail") or []:
         if thumb.get("url"):
-            return urljoin(base, thumb["url"]) if base else thumb["url"]
+            return _join(base, thumb["url"]) if base else thumb["url"]
     for enclosure in entry.get("enclosures") or []:
         if (enclosure.get("type") or "").startswith("image/") and enclosure.get("href"):
-            return urljoin(base, enclosure["href"]) if base else enclosure["href"]
+            return _join(base, enclosure["href"]) if base else enclosure["href"]
     for tag in _IMG.findall(body):
         attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4)
                  for m in _ATTR.finditer(tag)}
@@ -279,7 +362,7 @@ def _image(entry: Any, body: str, base: str) -> str | None:
             continue
         if attrs.get("width") in ("0", "1") or attrs.get("height") in ("0", "1"):
             continue  # a tracking pixel, not a picture
-        return urljoin(base, src) if base else src
+        return _join(base, src) if base else src
     return None
 
 
