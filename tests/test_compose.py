@@ -373,3 +373,13 @@ def test_a_megabyte_title_and_quote_still_give_a_fitting_post() -> None:
 def test_a_summary_is_cut_from_a_huge_text() -> None:
     text = "The council met. " * 100_000
     assert tidy_summary(text, 300) == ("The council met. " * 17).rstrip()
+
+
+def test_a_quote_too_long_to_post_whole_is_offered_by_its_first_sentences() -> None:
+    first = "We will rebuild every school in the district before the rains come."
+    long_quote = quote(first + " " + "And then we will keep going, street by street. " * 60,
+                       "Amina Yusuf")
+    assert len(long_quote.text) > 2_000
+    post = x_post(article(), [long_quote])
+    assert post.text.startswith(f"“{first}")
+    assert "— Amina Yusuf" in post.text and post.weighted_length <= 280

@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
+from jinja2.exceptions import SecurityError
+
 from syndicator.compose.hashtags import hashtags_for
 from syndicator.compose.links import add_utm, as_uri
 from syndicator.compose.settings import ComposeSettings, LinkPlacement
 from syndicator.compose.templates import (
     CATEGORIES,
     CATEGORY_CHARS,
+    LINK_CHARS,
     NAME_CHARS,
     QUOTE_CHARS,
     SUMMARY_CHARS,
@@ -66,6 +69,16 @@ class PostDoesNotFit(SyndicatorError):
         self.account, self.length, self.limit = account, length, limit
 
 
+class TemplateGaveUp(PostDoesNotFit):
+    """The account's template hit a bound (output size, render time) on this article:
+    recorded like a post that does not fit, not retried at every poll."""
+
+    def __init__(self, account: str, why: str) -> None:
+        SyndicatorError.__init__(self, f"account {account}: the template gave up on this "
+                                       f"article ({why})")
+        self.account, self.length, self.limit = account, 0, 0
+
+
 @dataclass(frozen=True, slots=True)
 class _QuoteView:
     text: str  # what goes inside the marks: verbatim, or a sentence prefix + " …"
@@ -92,7 +105,10 @@ class _Fitter:
         context["title"] = title
         context["hashtags"] = list(hashtags)
         context["quote"] = None if quote is None else {"text": quote.text, "speaker": quote.speaker}
-        text = self.template.render(context)
+        try:
+            text = self.template.render(context)
+        except SecurityError as exc:  # a bound `check` could not foresee for this article
+            raise TemplateGaveUp(self.template.account, str(exc)) from None
         length = self.measure(text)
         self.lengths[text] = length
         if self.smallest is None or length < self.smallest[0]:
@@ -132,11 +148,15 @@ def _quote_views(candidates: Sequence[Quote]) -> list[tuple[_QuoteView, list[_Qu
     out: list[tuple[_QuoteView, list[_QuoteView]]] = []
     for quote in candidates:
         text = as_standalone_quote(clean_inline(quote.text))
-        if not text or len(text) > QUOTE_CHARS or not quotation_marks_balanced(text):
-            continue  # (a "quote" of a whole page is no pull-quote)
+        if not text or not quotation_marks_balanced(text):
+            continue
         speaker = clip(clean_inline(quote.speaker), NAME_CHARS) or None
         cuts = [_QuoteView(p + QUOTE_CUT_SUFFIX, speaker)
                 for p in sentence_prefixes(text[:PREFIX_SCAN])]
+        if len(text) > QUOTE_CHARS:  # too long to post whole: its first sentences may do
+            if cuts:
+                out.append((cuts[0], cuts[1:]))
+            continue
         out.append((_QuoteView(text, speaker), cuts))
     return out
 
@@ -192,6 +212,9 @@ def compose_post(
     is_x = platform == Platform.TWITTER
     template = cached_template(settings.template or default_template(platform), account)
     link = add_utm(as_uri(url or article.link), settings.utm)
+    if len(link) > LINK_CHARS:
+        # X cannot link it and no reader follows it; a template would see it whole
+        raise PostDoesNotFit(account, len(link), LINK_CHARS)
     placement = LinkPlacement(settings.link) if is_x else LinkPlacement.IN_POST
     link_in_text = is_x and placement == LinkPlacement.IN_POST
 

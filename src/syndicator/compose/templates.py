@@ -19,6 +19,7 @@ two, and the text is stripped, so an empty ``{% if %}`` block never leaves a gap
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -67,17 +68,37 @@ TITLE_CHARS = 1_000
 NAME_CHARS = 200  # author, site, speaker
 CATEGORY_CHARS = 100
 CATEGORIES = 50
-QUOTE_CHARS = 2_000
+QUOTE_CHARS = 2_000  # a longer quote is offered by its first sentences (PREFIX_SCAN)
 SUMMARY_CHARS = 600
+LINK_CHARS = 4_096 + 280  # X's longest link and a post: a longer one gets no post
 RENDER_BUDGET_SECONDS = 0.25  # for the longest article; a default template takes 0.1 ms
+RENDER_LIMIT_SECONDS = 2.0  # any render, cut off: what `check` lets through takes 0.25 s
+
+
+_RENDERING = threading.local()  # the running render's deadline (time.monotonic())
 
 
 class _BoundedSandbox(ImmutableSandboxedEnvironment):
     """Jinja's sandbox, and no expression that builds text or numbers beyond a post's
-    size: repetition, powers and padding filters are checked before they run; ``range``
-    is gone (a post template has nothing to count)."""
+    size: repetition, powers, padding filters and string methods given a width or an
+    empty pattern are checked before they run; ``range`` is gone (a post template has
+    nothing to count). Every call and attribute look-up checks the render's deadline."""
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_deadline()
+        values = [*args, *kwargs.values()]
+        if any(_big(v, MAX_BUILT_CHARS) for v in values):
+            raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
+                                "characters")
+        if getattr(__obj, "__name__", "") == "replace" and args[:1] == ("",):
+            raise SecurityError("replace('' , …) would put text between every character")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        _check_deadline()
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and _big(right, 64):
@@ -86,6 +107,12 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
             raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
                                 "characters")
         return super().call_binop(context, operator, left, right)
+
+
+def _check_deadline() -> None:
+    ends = getattr(_RENDERING, "ends", None)
+    if ends is not None and time.monotonic() > ends:
+        raise SecurityError(f"rendering took longer than {RENDER_LIMIT_SECONDS:g} s")
 
 
 def _big(value: object, limit: int) -> bool:
@@ -259,8 +286,8 @@ def _sample_contexts() -> list[dict[str, object]]:
     words = "Wörds and 🌍 words. " * QUOTE_CHARS
     longest: dict[str, object] = {
         "title": words[:TITLE_CHARS],
-        "url": "https://example.com/" + "a" * 2_000,
-        "quote": {"text": words[:QUOTE_CHARS], "speaker": words[:NAME_CHARS]},
+        "url": "https://example.com/" + "a" * (LINK_CHARS - 20),
+        "quote": {"text": words[:QUOTE_CHARS + 10], "speaker": words[:NAME_CHARS]},
         "summary": words[:SUMMARY_CHARS],
         "author": words[:NAME_CHARS],
         "categories": [words[:CATEGORY_CHARS]] * CATEGORIES,
@@ -271,20 +298,29 @@ def _sample_contexts() -> list[dict[str, object]]:
     return [full, sparse, speakerless, longest]
 
 
+_SLOW_HINT = "keep loops short and simple: a post is a few hundred characters"
+
+
 def _render_bounded(template: Any, context: Mapping[str, object]) -> str:
-    """Render, stopping as soon as the output passes ``MAX_BUILT_CHARS``."""
+    """Render, stopping as soon as the output passes ``MAX_BUILT_CHARS`` or the render
+    passes ``RENDER_LIMIT_SECONDS`` (checked at every output, call and attribute)."""
     parts: list[str] = []
     size = 0
-    for part in template.generate(context):
-        size += len(part)
-        if size > MAX_BUILT_CHARS:
-            raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
-                                "characters")
-        parts.append(part)
+    _RENDERING.ends = time.monotonic() + RENDER_LIMIT_SECONDS
+    try:
+        for part in template.generate(context):
+            _check_deadline()
+            size += len(part)
+            if size > MAX_BUILT_CHARS:
+                raise SecurityError(f"a template may not build more than {MAX_BUILT_CHARS} "
+                                    "characters")
+            parts.append(part)
+    finally:
+        _RENDERING.ends = None
     return "".join(parts)
 
 
-_NOT_IN_A_POST = {nodes.Macro: "macros", nodes.CallBlock: "call blocks",
+_NOT_IN_A_POST = {nodes.Macro: "macros", nodes.CallBlock: "call blocks", nodes.Block: "blocks",
                   nodes.Include: "include", nodes.Extends: "extends", nodes.Import: "import",
                   nodes.FromImport: "import"}
 
@@ -348,6 +384,8 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
         except Exception as exc:  # any failure here is the template's fault
             if isinstance(exc, SecurityError) and "may not" in str(exc):
                 hint = "a post is a few hundred characters: build it from the variables"
+            elif isinstance(exc, SecurityError) and "took longer" in str(exc):
+                hint = _SLOW_HINT
             elif isinstance(exc, SecurityError):
                 hint = "use only the template variables and their plain attributes"
             else:
@@ -361,7 +399,7 @@ def compile_template(source: str, *, account: str) -> PostTemplate:
         if took > RENDER_BUDGET_SECONDS:
             raise _error(account, None, f"rendering the longest article took {took:.2f} s "
                          f"(the budget is {RENDER_BUDGET_SECONDS:g} s)",
-                         "keep loops short and simple: a post is a few hundred characters")
+                         _SLOW_HINT)
     return PostTemplate(source=source, account=account, _template=template,
                         _direct=_direct_renderer(source))
 
