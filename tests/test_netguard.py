@@ -94,7 +94,7 @@ def test_the_address_connected_to_is_checked_not_only_the_name(
 
     rebinding.calls = 0  # type: ignore[attr-defined]
     monkeypatch.setattr(socket, "getaddrinfo", rebinding)
-    monkeypatch.setattr(netguard._Adapter, "send",  # the connection's own check only
+    monkeypatch.setattr(netguard.WatchedAdapter, "send",  # the connection's own check only
                         netguard.HTTPAdapter.send)
     with pytest.raises(ExtractionError, match=r"rebind\.example \(127\.0\.0\.1\)"):
         fetch_article(f"http://rebind.example:{feed_server.port}/page", timeout=5)

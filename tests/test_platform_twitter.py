@@ -183,6 +183,24 @@ def test_an_answer_dripped_past_the_timeout_is_cut_off_and_reconciled(fake_x: Fa
         created.id, f"https://x.com/i/web/status/{created.id}")
 
 
+@pytest.mark.parametrize("how", ["direct", "through a proxy", "no content-length"])
+def test_the_whole_call_deadline_holds_every_way(fake_x: FakeX, how: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through an HTTP proxy (the fake stands in for it: it answers absolute-URI requests)
+    the deadline holds too; and an answer with no length, ended by the cut, is no answer
+    (it would read as a 200 with half a body)."""
+    if how == "through a proxy":
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("HTTP_PROXY", fake_x.url)
+    fake_x.inject("drip_after_commit", interval=0.05, no_length=how == "no content-length")
+    started = datetime.now(UTC)
+    outcome = make(fake_x, timeout=1).publish(post())
+    assert (datetime.now(UTC) - started).total_seconds() < 2.5
+    assert isinstance(outcome, Ambiguous) and "whole call" in outcome.reason, outcome
+    assert len(fake_x.posts) == 1
+
+
 def test_reset_after_commit_is_ambiguous_and_reconciliation_finds_it(fake_x: FakeX) -> None:
     publisher = make(fake_x, clock=lambda: datetime.now(UTC))
     fake_x.inject("drop_after_commit")

@@ -6,7 +6,7 @@ Two rules for every HTTP request syndicator makes to a site (feeds and article p
   drips one byte a second never trips them. Inside ``Deadline(seconds)`` every connection
   the request uses is watched, and when time is up a watchdog shuts its socket down: the
   blocked read returns at once and the caller reports the deadline. The platform API
-  calls get the same deadline (``platforms/http.py`` puts ``trusted_pools`` under them).
+  calls get the same deadline (their ``RerouteAdapter`` is a ``WatchedAdapter``).
 * **Untrusted URLs stay on the public internet.** A URL taken from feed content (an
   article link, and every redirect it leads to) may only reach a public address: every
   address its name resolves to is checked before connecting, and the peer after, so a
@@ -33,8 +33,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-__all__ = ["AddressRefused", "Deadline", "DeadlineExceeded", "deadline_session",
-           "is_public_address", "pool_manager", "trusted_pools", "untrusted_session"]
+__all__ = ["AddressRefused", "Deadline", "DeadlineExceeded", "WatchedAdapter",
+           "deadline_session", "is_public_address", "pool_manager", "untrusted_session"]
 
 
 class AddressRefused(Exception):
@@ -84,6 +84,7 @@ class Deadline:
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
         self._outer: Deadline | None = None
+        self._closed = False
 
     def __enter__(self) -> Deadline:
         self._outer = getattr(_LOCAL, "deadline", None)
@@ -95,6 +96,7 @@ class Deadline:
         self._timer.cancel()
         _LOCAL.deadline = self._outer
         with self._lock:
+            self._closed = True  # a late watchdog must not shut a connection now pooled
             self._socks.clear()
 
     def remaining(self) -> float:
@@ -116,10 +118,12 @@ class Deadline:
 
     def _expire(self) -> None:
         with self._lock:
+            if self._closed:
+                return
             self.expired = True
-            socks, self._socks = self._socks, []
-        for sock in socks:
-            _shut(sock)
+            for sock in self._socks:
+                _shut(sock)
+            self._socks = []
 
 
 def _shut(sock: socket.socket) -> None:
@@ -213,12 +217,6 @@ def _pools(vet: bool) -> dict[str, type[HTTPConnectionPool]]:
 _POOLS = {False: _pools(False), True: _pools(True)}
 
 
-def trusted_pools() -> dict[str, type[HTTPConnectionPool]]:
-    """Pool classes whose connections obey the deadline but reach any address: for the
-    operator's own URLs (the platform APIs), for an adapter to put on its pool manager."""
-    return dict(_POOLS[False])
-
-
 def pool_manager(*, vet: bool = False, **kwargs: Any) -> urllib3.PoolManager:
     """A urllib3 pool manager whose connections obey the deadline (and, with ``vet``,
     reach public addresses only)."""
@@ -227,10 +225,13 @@ def pool_manager(*, vet: bool = False, **kwargs: Any) -> urllib3.PoolManager:
     return manager
 
 
-class _Adapter(HTTPAdapter):
-    def __init__(self, vet: bool) -> None:
+class WatchedAdapter(HTTPAdapter):
+    """A requests adapter whose connections obey the current ``Deadline`` (and, with
+    ``vet``, reach public addresses only), directly and through an HTTP proxy."""
+
+    def __init__(self, *args: Any, vet: bool = False, **kwargs: Any) -> None:
         self._vet = vet
-        super().__init__()
+        super().__init__(*args, **kwargs)
 
     def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
                          **pool_kwargs: Any) -> None:
@@ -238,10 +239,12 @@ class _Adapter(HTTPAdapter):
         self.poolmanager.pool_classes_by_scheme = _POOLS[self._vet]
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        # through a proxy the connection reaches the proxy (the operator's, maybe on a
-        # private address): the deadline holds, the name is vetted in send
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = _POOLS[False]
+        if not proxy.lower().startswith("socks"):
+            # through a proxy the connection reaches the proxy (the operator's, maybe on a
+            # private address): the deadline holds, the name is vetted in send. (A SOCKS
+            # manager's pools take options plain connections do not: left as they are.)
+            manager.pool_classes_by_scheme = _POOLS[False]
         return manager
 
     def send(self, request: requests.PreparedRequest, *args: Any,
@@ -258,14 +261,17 @@ class _Adapter(HTTPAdapter):
 def deadline_session() -> requests.Session:
     """A session for the operator's own URLs (a feed through a proxy): any address, under
     the current ``Deadline``."""
-    return untrusted_session(allow_private=True)
+    return _session(WatchedAdapter(vet=False))
 
 
 def untrusted_session(*, allow_private: bool = False) -> requests.Session:
     """A session for URLs that come from feed content: public addresses only (unless the
     operator allowed private ones), over http(s), under the current ``Deadline``."""
+    return _session(WatchedAdapter(vet=not allow_private))
+
+
+def _session(adapter: HTTPAdapter) -> requests.Session:
     session = requests.Session()
-    adapter = _Adapter(vet=not allow_private)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

@@ -146,8 +146,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _drip(self, drip: Drip) -> None:
         reply = drip.reply
+        length = [] if reply.omit_length else [f"Content-Length: {len(reply.body)}"]
         head = [f"HTTP/1.0 {reply.status} OK", *(f"{k}: {v}" for k, v in reply.headers),
-                f"Content-Length: {len(reply.body)}", "", ""]
+                *length, "", ""]
         raw = "\r\n".join(head).encode() + reply.body
         for i in range(len(raw)):
             if self.server.stopping.wait(drip.interval):

@@ -284,7 +284,8 @@ class FakeX(FakeServer):
                                     "detail": f"no route {request.method} {request.path}"})
         reply = handler(request)
         if fault is not None and 200 <= reply.status < 300:
-            if fault.kind == "drip_after_commit":
+            if fault.kind == "drip_after_commit":  # no_length=True: no Content-Length
+                reply.omit_length = bool(fault.params.get("no_length"))
                 return Drip(reply, float(fault.params.get("interval", 1.0)))
             return Drop()
         return reply

@@ -19,10 +19,11 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
-from syndicator.netguard import Deadline, trusted_pools
+from syndicator.netguard import Deadline, WatchedAdapter
+
+UPLOAD_BYTES_PER_SECOND = 20_000
 
 __all__ = [
     "RerouteAdapter",
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class RerouteAdapter(HTTPAdapter):
+class RerouteAdapter(WatchedAdapter):
     """Sends every request to ``target`` (keeping path and query) within ``timeout``.
 
     ``target=None`` keeps the original URL (production). The request is rewritten
@@ -50,11 +51,6 @@ class RerouteAdapter(HTTPAdapter):
         self._target = (split.scheme, split.netloc, split.path.rstrip("/")) if split else None
         self._timeout = timeout
         self._local = threading.local()
-
-    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False,
-                         **pool_kwargs: Any) -> None:
-        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = trusted_pools()
 
     @property
     def last_headers(self) -> Mapping[str, str]:
@@ -72,7 +68,13 @@ class RerouteAdapter(HTTPAdapter):
             parts = urlsplit(request.url)
             scheme, netloc, prefix = self._target
             request.url = urlunsplit((scheme, netloc, prefix + parts.path, parts.query, ""))
-        with Deadline(self._timeout) as deadline:
+        # an upload (a card, an image) gets time for its bytes too, at a slow uplink's pace
+        body = request.body if isinstance(request.body, bytes | str) else b""
+        seconds = self._timeout + max(0, len(body) - 65_536) / UPLOAD_BYTES_PER_SECOND
+        cut_off = requests.exceptions.ReadTimeout(
+            f"no complete answer within {seconds:.4g}s (the whole call's deadline, the "
+            "account's timeout)", request=request)
+        with Deadline(seconds) as deadline:
             try:
                 response = super().send(request, stream=stream,
                                         timeout=self._timeout if timeout is None else timeout,
@@ -81,10 +83,10 @@ class RerouteAdapter(HTTPAdapter):
                     response.content  # noqa: B018 -- read the body inside the deadline
             except Exception as exc:
                 if deadline.expired:
-                    raise requests.exceptions.ReadTimeout(
-                        f"no complete answer within {self._timeout:g}s (the whole call's "
-                        "deadline, the account's timeout)", request=request) from exc
+                    raise cut_off from exc
                 raise
+            if deadline.expired:  # a body without a length, ended by the cut, is no answer
+                raise cut_off
         self._local.headers = response.headers
         return response
 
