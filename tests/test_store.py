@@ -205,3 +205,31 @@ def test_a_database_locked_by_another_process_is_named_as_such(tmp_path: Path) -
         holder.execute("ROLLBACK")
         holder.close()
         store.close()
+
+
+def test_the_dry_runs_shared_memory_state_serves_threads_at_once(tmp_path: Path) -> None:
+    """`now --dry-run` polls four feeds side by side on an in-memory copy of the state;
+    SQLite's shared cache fails a table lock at once rather than waiting."""
+    import threading
+    from datetime import UTC, datetime
+
+    real = Store(tmp_path / "s.db")
+    real.close()
+    scratch = Store(tmp_path / "s.db", scratch_of=tmp_path / "s.db")
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(100):
+                scratch.record_feed_error(f"f{n}", "https://f.example/", f"e{i}",
+                                          datetime.now(UTC))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert [s.consecutive_failures for s in scratch.feed_states()] == [100] * 4

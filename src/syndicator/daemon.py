@@ -6,6 +6,7 @@ killing the daemon at any moment loses nothing.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -55,10 +56,11 @@ class InstanceLock:
             raise StateError(f"another syndicate daemon ({holder}) is already running on "
                              f"{self.path.with_suffix('')} — fix: stop it first, or give this "
                              "one its own `state:` file") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"pid {os.getpid()}")
-        handle.flush()
+        with contextlib.suppress(OSError):  # the flock is the lock; the pid only informs
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}")
+            handle.flush()
         self._handle = handle
 
     def release(self) -> None:

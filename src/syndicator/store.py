@@ -285,7 +285,8 @@ def _translated(
     @functools.wraps(method)
     def wrapper(self: Store, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         try:
-            return method(self, *args, **kwargs)
+            with self._serial:
+                return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise _translate(exc, self.path, self.busy_seconds) from None
     return wrapper
@@ -311,6 +312,11 @@ class Store:
                                  f"{exc.strerror} — fix: change `state:` in the config") from None
             self._uri = self.path.resolve().as_uri()
         self._local = threading.local()
+        # the dry run's in-memory database is shared by the threads through SQLite's
+        # shared cache, whose table locks fail at once ("database table is locked", no
+        # busy wait): one thread at a time uses it
+        self._serial: contextlib.AbstractContextManager[object] = (
+            threading.RLock() if "mode=memory" in self._uri else contextlib.nullcontext())
         self._keepalive = self._connect()  # keeps a shared in-memory database alive
         self._identity = self._file_identity()
         if scratch_of is not None and scratch_of.exists():

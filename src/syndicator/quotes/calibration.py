@@ -5,9 +5,11 @@ kind of evidence alone: the route the attributing phrase was found by, the link 
 made it a name, and what the parse said of it. The weights are data
 (``calibration_table.py``), fitted by ``tools/calibrate.py`` on the tune split of the
 labelled corpus (logistic regression, L2-regularised), so the confidence is an
-accuracy measured on articles, not a guess: on the tune split an attribution confirmed
-by the parse with the subject *before* the quote was right 78 times in 100, with the
-subject after it every time.
+accuracy measured on articles, not a guess. On the tune split an attribution confirmed
+by the parse was right 35 times in 42 with the subject *before* the quote, and 22 in 23
+with it after; the fitted model, which adds the route's, the link's and the parse's
+weights without an interaction, gives such attributions by a name as written about
+0.85 and 0.91.
 """
 
 from __future__ import annotations
