@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import random
 from pathlib import Path
 from typing import Any
 
+import emoji
 import pytest
 import yaml
 
@@ -12,6 +16,7 @@ from syndicator.compose import is_valid_tweet, weighted_length
 from syndicator.compose.weighted import find_urls
 
 VALIDATE_YML = Path("/work/shared/twitter-text/validate.yml")
+OFFICIAL_EMOJI = Path(__file__).parent / "fixtures" / "weighted_emoji_official.json"
 _SECTIONS = ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
 
 
@@ -60,7 +65,16 @@ def test_conformance_file_has_all_cases() -> None:
         ("🏳️‍🌈", 2),
         ("🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", 2),  # Scotland
         ("☺\ufe0e", 4),  # text presentation: two code points of weight 2
-        ("❤️‍🔥", 2),  # newer ZWJ sequence: one emoji (twitter-text-parser 3.0.0 says 5)
+        # emoji newer than twitter-text's Emoji 12.0 count by their pieces, as it counts them
+        ("❤️‍🔥", 5),  # 13.1: ❤️ 2 + ZWJ 1 + 🔥 2
+        ("🫶🏽", 4),  # 14.0 base with a skin tone: 🫶 2 + 🏽 2
+        ("🧑🏽‍💼", 5),  # 12.1: 🧑🏽 (known) 2 + ZWJ 1 + 💼 2
+        ("🏳️‍⚧️", 7),  # 13.0 flag: 🏳️ 2 + ZWJ 1 + ⚧ 2 + VS16 2
+        ("🐦‍🔥", 5),  # 15.1
+        ("⚧️", 4),  # 13.0 text-default emoji with VS16: ⚧ 2 + VS16 2
+        ("🫠", 2),  # 14.0, one code point: 2 like any heavy code point
+        ("🇨🇶", 4),  # 16.0 flag: two lone regional indicators
+        ("🏴\U000e0075\U000e0073\U000e0063\U000e0061\U000e007f", 12),  # not RGI: 🏴 + 5 tags
         ("\u200d", 1),
         ("example.com", 23),
         ("see example.com.", 28),
@@ -116,3 +130,88 @@ def test_a_run_longer_than_any_post_is_counted_without_the_url_pattern() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert int(done.stdout) < 150  # MB: the interpreter and the module, not the link
+
+
+# --- every emoji sequence ----------------------------------------------------------------
+
+
+def _official_emoji_weights() -> dict[str, int]:
+    """twitter-text-parser 3.0.0's weight of each emoji.EMOJI_DATA sequence alone, recorded by
+    ``bench/weighted_emoji.py --write``."""
+    data = json.loads(OFFICIAL_EMOJI.read_text(encoding="utf-8"))
+    return {
+        "".join(chr(int(cp, 16)) for cp in codepoints.split()): int(weight)
+        for weight, sequences in data["weights"].items()
+        for codepoints in sequences
+    }
+
+
+def test_every_emoji_sequence_counts_as_the_official_port() -> None:
+    """Alone, between letters and three in a row, as twitter-text-parser counts them; the old
+    counter gave 1,201 of them fewer (767 fully-qualified), which got posts refused."""
+    official = _official_emoji_weights()
+    assert len(official) >= 5244
+    wrong = [
+        (sequence, got, expected)
+        for sequence, weight in official.items()
+        for text, expected in (
+            (sequence, weight),
+            ("a" + sequence + "b", weight + 2),
+            (sequence * 3, 3 * weight),
+        )
+        if (got := weighted_length(text)) != expected
+    ]
+    assert wrong == []
+
+
+def test_the_fixture_holds_every_emoji_twitter_text_knows() -> None:
+    """A newer ``emoji`` release may add sequences (all newer than Emoji 12.0, which the
+    reference test below covers), but none twitter-text knows is missing from the fixture."""
+    official = _official_emoji_weights()
+    missing = [s for s, data in emoji.EMOJI_DATA.items() if s not in official and data["E"] <= 12]
+    assert missing == []
+
+
+_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+
+
+@functools.cache
+def _twitter_text_emoji() -> frozenset[str]:
+    component = emoji.STATUS["component"]
+    return frozenset(
+        s for s, data in emoji.EMOJI_DATA.items() if data["E"] <= 12 and data["status"] != component
+    )
+
+
+def _reference_length(text: str) -> int:
+    """platform-apis.md C.1 spelled out slowly, for text without URLs: at each position the
+    longest sequence of twitter-text's emoji list (Emoji 12.0, without the components) weighs
+    2, any other code point 1 in a light range, else 2."""
+    known = _twitter_text_emoji()
+    total, k = 0, 0
+    while k < len(text):
+        for end in range(min(len(text), k + 10), k, -1):
+            if text[k:end] in known:
+                total, k = total + 2, end
+                break
+        else:
+            code = ord(text[k])
+            total += 1 if any(lo <= code <= hi for lo, hi in _LIGHT_RANGES) else 2
+            k += 1
+    return total
+
+
+def test_emoji_and_their_pieces_count_as_the_rules_say() -> None:
+    """Every sequence of the installed ``emoji`` package, newer ones too, and random mixtures
+    of their pieces: joiners, selectors, skin tones, tags, cut and spliced sequences."""
+    sequences = sorted(emoji.EMOJI_DATA)
+    rng = random.Random(20240501)
+    pieces = [*sorted({ch for s in sequences for ch in s}), *"a1# 日", "\u200d", "\ufe0f"]
+    texts = [*sequences, *("x" + s + "🏽\u200d" + s for s in sequences)]
+    for _ in range(3000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 10))))
+        a, b = rng.choice(sequences), rng.choice(sequences)
+        texts.append(a[: rng.randint(0, len(a))] + b[rng.randint(0, len(b)) :])
+    wrong = [(t, weighted_length(t), _reference_length(t)) for t in texts
+             if weighted_length(t) != _reference_length(t)]
+    assert wrong[:10] == []

@@ -2,17 +2,30 @@
 
 We do not use ``twitter-text-parser``: it imports ``pkg_resources``, which fresh Python 3.12+
 venvs (no setuptools) do not have. This module ports its rules instead and is checked against
-the official conformance cases in ``validate.yml`` (see ``tests/test_weighted.py``).
+the official conformance cases in ``validate.yml`` and against twitter-text-parser 3.0.0's
+count for every sequence of the ``emoji`` package (see ``tests/test_weighted.py``).
 
 The rules: normalise to NFC; every URL twitter-text's extractor finds weighs 23; every emoji
-sequence weighs 2; every other code point weighs 1 if it lies in one of the "light" ranges,
-else 2. A text is valid when ``0 < length <= 280`` and it holds no U+FFFE, U+FEFF, U+FFFF.
+sequence twitter-text knows weighs 2; every other code point weighs 1 if it lies in one of the
+"light" ranges, else 2. A text is valid when ``0 < length <= 280`` and it holds no U+FFFE,
+U+FEFF, U+FFFF.
 
-Known, deliberate differences from twitter-text-parser 3.0.0 (whose emoji list is Unicode 12):
-any well-formed ZWJ sequence of emoji counts 2 (newer sequences such as ``❤️‍🔥`` are counted
-as one emoji, as current X clients show them); keycaps, RGI flags, the three RGI tag flags,
-skin-tone modifiers on modifier bases and VS16 on text-default emoji follow the RGI rules, so
-anything else is counted piece by piece (more, never less).
+Which emoji twitter-text knows: the 3,827 sequences of Unicode's ``emoji-test.txt`` for Emoji
+12.0, in every qualification (``❤️`` and ``❤``), but not the skin tones and hair styles on
+their own. It scans left to right and takes, at each position, the longest known sequence
+that starts there. So an emoji newer than 12.0 is counted by its pieces, each known piece 2
+and each other code point by its range: ``❤️‍🔥`` (13.1) is ❤️ + ZWJ + 🔥 = 2 + 1 + 2 = 5,
+``🧑🏽‍💼`` (12.1) is 🧑🏽 + ZWJ + 💼 = 5, ``🐦‍⬛`` (15.0) is 🐦 + ZWJ + ⬛ = 5, and a
+new single code point such as ``🫠`` (14.0) weighs 2 like any heavy code point.
+
+We count exactly that, not "one emoji, 2" as current clients draw newer ones: a post near
+280 must never be refused, and counting by pieces never gives less than 2, so a post that
+fits by twitter-text's count also fits by any count that knows more emoji. The price is a
+few characters of room per newer emoji. The known sequences are read from the ``emoji``
+package, which gives each sequence the Emoji version (``E``) that introduced it: its
+non-component sequences with ``E <= 12`` are twitter-text's list, sequence for sequence
+(3,827 in emoji 2.16), and newer releases of the package only add sequences with a higher
+``E``, which stay counted by pieces as twitter-text counts them.
 """
 
 from __future__ import annotations
@@ -41,86 +54,81 @@ _LIGHT = re.compile("[\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037]+")
 _INVALID = re.compile("[\ufffe\ufeff\uffff]")
 
 # --- emoji ------------------------------------------------------------------------------
-# Extended_Pictographic (Unicode emoji-data), including unassigned code points reserved for
-# future emoji so that a new single emoji with a modifier or ZWJ still counts as one.
-_PICT = (
-    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u2388"
-    "\u23cf\u23e9-\u23f3\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u2605"
-    "\u2607-\u2612\u2614-\u2685\u2690-\u2705\u2708-\u2712\u2714\u2716\u271d\u2721\u2728"
-    "\u2733\u2734\u2744\u2747\u274c\u274e\u2753-\u2755\u2757\u2763-\u2767\u2795-\u2797"
-    "\u27a1\u27b0\u27bf\u2934\u2935\u2b05-\u2b07\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297"
-    "\u3299\U0001f000-\U0001f0ff\U0001f10d-\U0001f10f\U0001f12f\U0001f16c-\U0001f171"
-    "\U0001f17e\U0001f17f\U0001f18e\U0001f191-\U0001f19a\U0001f1ad-\U0001f1e5"
-    "\U0001f201-\U0001f20f\U0001f21a\U0001f22f\U0001f232-\U0001f23a\U0001f23c-\U0001f23f"
-    "\U0001f249-\U0001f3fa\U0001f400-\U0001f53d\U0001f546-\U0001f64f\U0001f680-\U0001f6ff"
-    "\U0001f774-\U0001f77f\U0001f7d5-\U0001f7ff\U0001f80c-\U0001f80f\U0001f848-\U0001f84f"
-    "\U0001f85a-\U0001f85f\U0001f888-\U0001f88f\U0001f8ae-\U0001f8ff\U0001f90c-\U0001f93a"
-    "\U0001f93c-\U0001f945\U0001f947-\U0001faff\U0001fc00-\U0001fffd"
-)
-# Emoji_Modifier_Base (RGI skin-tone bases, Unicode 12 plus the bases added in 13-15).
-_MOD_BASE = (
-    "\u261d\u26f9\u270a-\u270d\U0001f385\U0001f3c2-\U0001f3c4\U0001f3c7\U0001f3ca-\U0001f3cc"
-    "\U0001f442\U0001f443\U0001f446-\U0001f450\U0001f466-\U0001f469\U0001f46b-\U0001f46e"
-    "\U0001f470-\U0001f478\U0001f47c\U0001f481-\U0001f483\U0001f485-\U0001f487\U0001f4aa"
-    "\U0001f574\U0001f575\U0001f57a\U0001f590\U0001f595\U0001f596\U0001f645-\U0001f647"
-    "\U0001f64b-\U0001f64f\U0001f6a3\U0001f6b4-\U0001f6b6\U0001f6c0\U0001f6cc\U0001f90c"
-    "\U0001f90f\U0001f918-\U0001f91f\U0001f926\U0001f930-\U0001f939\U0001f93d\U0001f93e"
-    "\U0001f977\U0001f9b5\U0001f9b6\U0001f9b8\U0001f9b9\U0001f9bb\U0001f9cd-\U0001f9cf"
-    "\U0001f9d1-\U0001f9dd\U0001fac3-\U0001fac5\U0001faf0-\U0001faf8"
-)
-# Text-default emoji that RGI lets take VS16 (U+FE0F) to become one emoji.
-_VS16_BASE = (
-    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u2328\u23cf\u23ed-\u23ef"
-    "\u23f1\u23f2\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb\u25fc\u2600-\u2604\u260e"
-    "\u2611\u2618\u261d\u2620\u2622\u2623\u2626\u262a\u262e\u262f\u2638-\u263a\u2640\u2642"
-    "\u265f\u2660\u2663\u2665\u2666\u2668\u267b\u267e\u2692\u2694-\u2697\u2699\u269b\u269c"
-    "\u26a0\u26a7\u26b0\u26b1\u26c8\u26cf\u26d1\u26d3\u26e9\u26f0\u26f1\u26f4\u26f7-\u26f9"
-    "\u2702\u2708\u2709\u270c\u270d\u270f\u2712\u2714\u2716\u271d\u2721\u2733\u2734\u2744"
-    "\u2747\u2763\u2764\u27a1\u2934\u2935\u2b05-\u2b07\u3030\u303d\u3297\u3299"
-    "\U0001f170\U0001f171\U0001f17e\U0001f17f\U0001f202\U0001f237\U0001f321"
-    "\U0001f324-\U0001f32c\U0001f336\U0001f37d\U0001f396\U0001f397\U0001f399-\U0001f39b"
-    "\U0001f39e\U0001f39f\U0001f3cb-\U0001f3ce\U0001f3d4-\U0001f3df\U0001f3f3\U0001f3f5"
-    "\U0001f3f7\U0001f43f\U0001f441\U0001f4fd\U0001f549\U0001f54a\U0001f56f\U0001f570"
-    "\U0001f573-\U0001f579\U0001f587\U0001f58a-\U0001f58d\U0001f590\U0001f5a5\U0001f5a8"
-    "\U0001f5b1\U0001f5b2\U0001f5bc\U0001f5c2-\U0001f5c4\U0001f5d1-\U0001f5d3"
-    "\U0001f5dc-\U0001f5de\U0001f5e1\U0001f5e3\U0001f5e8\U0001f5ef\U0001f5f3\U0001f5fa"
-    "\U0001f6cb\U0001f6cd-\U0001f6cf\U0001f6e0-\U0001f6e5\U0001f6e9\U0001f6f0\U0001f6f3"
-)
-# RGI flags: the regions that have a flag emoji (two regional indicator letters each).
-_REGIONS_TEXT = (
-    "AC AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO "
-    "BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CP CR CU CV CW CX CY CZ DE DG "
-    "DJ DK DM DO DZ EA EC EE EG EH ER ES ET EU FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM "
-    "GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU IC ID IE IL IM IN IO IQ IR IS IT JE JM JO JP "
-    "KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK "
-    "ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE "
-    "PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM "
-    "SN SO SR SS ST SV SX SY SZ TA TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM UN "
-    "US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW"
-)
-_REGIONS = _REGIONS_TEXT.split()
-
-
-def _flag(region: str) -> str:
-    return "".join(chr(0x1F1E6 + ord(letter) - ord("A")) for letter in region)
-
-
-def _tag_flag(subdivision: str) -> str:
-    tags = "".join(chr(0xE0000 + ord(c)) for c in subdivision)
-    return "\U0001f3f4" + tags + "\U000e007f"
-
-
-_FLAGS = "|".join(_flag(r) for r in _REGIONS)
-_TAG_FLAGS = "|".join(_tag_flag(s) for s in ("gbeng", "gbsct", "gbwls"))
-_ELEMENT = f"(?:[{_MOD_BASE}][\U0001f3fb-\U0001f3ff]|[{_VS16_BASE}]\ufe0f|[{_PICT}])"
-_RI = "\U0001f1e6-\U0001f1ff"
-_EMOJI = re.compile(
-    f"(?=\U0001f3f4)(?:{_TAG_FLAGS})|(?=[{_RI}])(?:{_FLAGS})|(?=[#*0-9])[#*0-9]\ufe0f?\u20e3"
-    f"|{_ELEMENT}(?:\u200d{_ELEMENT})*"
-)
-# Every emoji sequence holds a character in these few ranges (a superset of _PICT, the
-# regional indicators and U+20E3, but cheap to test): text without one skips the emoji scan.
+# The emoji twitter-text v3 knows: those of Emoji 12.0 (its emoji-test.txt), minus the
+# "Component" group (skin tones and hair styles on their own). The ``emoji`` package lists
+# every emoji with the version that introduced it, so the set is read from it, not kept here.
+_TWITTER_TEXT_EMOJI_VERSION = 12.0
+# Every known sequence holds a character in these few ranges (a keycap its U+20E3): text
+# without one skips the emoji scan (a sequence without one would fail the fixture test).
 _EMOJI_HINT = re.compile("[\u00a9\u00ae\u203c-\u3299\U0001f000-\U0001fffd]")
+
+
+@lru_cache(maxsize=1)
+def _known_emoji() -> frozenset[str]:
+    """The emoji sequences twitter-text v3 counts as one emoji (3,827 of them, in every
+    qualification: ``❤️`` and ``❤`` alike)."""
+    import emoji  # lazily: it loads a few thousand entries that plain text never needs
+
+    component = emoji.STATUS["component"]
+    return frozenset(
+        sequence
+        for sequence, data in emoji.EMOJI_DATA.items()
+        if data["E"] <= _TWITTER_TEXT_EMOJI_VERSION and data["status"] != component
+    )
+
+
+def _char_class(chars: list[str]) -> str:
+    """A character class of *chars* (sorted), with runs of consecutive code points as ranges."""
+    parts: list[str] = []
+    k = 0
+    while k < len(chars):
+        j = k
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        first, last = re.escape(chars[k]), re.escape(chars[j])
+        parts.append(first if j == k else f"{first}-{last}")
+        k = j + 1
+    return "[" + "".join(parts) + "]"
+
+
+def _longest_match_pattern(sequences: frozenset[str]) -> str:
+    """A regex matching the longest of *sequences* found at a position, as twitter-text's
+    alternation sorted longest first does: a code-point trie in which the code points that
+    are followed by the same sub-pattern share one character class (``[👋👍…][🏻-🏿]?``), so
+    that the engine tries a few dozen branches at an emoji, not a thousand."""
+    trie: dict[str, dict] = {}
+    for sequence in sorted(sequences):  # sorted: the same pattern on every run
+        node = trie
+        for ch in sequence:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        by_tail: dict[str, list[str]] = {}
+        for ch, child in node.items():
+            if ch:
+                by_tail.setdefault(emit(child), []).append(ch)
+        branches = [
+            (_char_class(sorted(chars)) if len(chars) > 1 else re.escape(chars[0])) + tail
+            for tail, chars in sorted(by_tail.items(), key=lambda item: (-len(item[1]), item[0]))
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+@lru_cache(maxsize=1)
+def _emoji_regex() -> re.Pattern[str]:
+    """Compiled lazily, on the first text with an emoji-like character: some 40 ms, most of
+    it importing ``emoji``."""
+    sequences = _known_emoji()
+    first = _char_class(sorted({sequence[0] for sequence in sequences}))
+    # the look-ahead lets every other character fail on one set test
+    return re.compile(f"(?={first}){_longest_match_pattern(sequences)}")
+
 
 # --- URLs -------------------------------------------------------------------------------
 # A port of twitter-text's extractor regexes (twitter-text-parser 3.0.0, regexp/*.py).
@@ -173,9 +181,6 @@ _PATH = f"(?:(?:{_PATH_CHAR}*(?:{_PARENS}{_PATH_CHAR}*)*{_PATH_END})|(?:@{_PATH_
 _QUERY_CHARS = r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]"
 _QUERY_END = r"[a-z0-9\-_&=#/]"
 _PRECEDING = f"(?:[^A-Za-z0-9@＠$#＃{_INVALID_CHARS}]|[{_DIRECTIONAL}]|^)"
-_ASCII_DOMAIN = re.compile(
-    f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE
-)
 _TCO = re.compile(f"^https?:\\/\\/t\\.co\\/([a-z0-9]+)(?:\\?{_QUERY_CHARS}*{_QUERY_END})?", re.I)
 _NO_SCHEME_BAD_PRECEDING = re.compile(r"[-_./]$")
 _CHUNK = re.compile(f"[^{_SPACES}]+")
@@ -197,6 +202,14 @@ def _url_regex() -> re.Pattern[str]:
         f"(\\?{_QUERY_CHARS}*{_QUERY_END})?"  # 7: query
         ")",
         re.IGNORECASE,
+    )
+
+
+@lru_cache(maxsize=1)
+def _ascii_domain_regex() -> re.Pattern[str]:
+    """Compiled lazily, as the URL regex is (about 10 ms)."""
+    return re.compile(
+        f"(?:(?:[\\-a-z0-9{_LATIN_ACCENTS}]+)\\.)+(?:{_GTLD}|{_CCTLD}|{_PUNYCODE})", re.IGNORECASE
     )
 
 
@@ -253,7 +266,7 @@ def _find_in_chunk(text: str, offset: int, spans: list[tuple[int, int]]) -> None
             if _NO_SCHEME_BAD_PRECEDING.search(before):
                 continue
             last: list[int] | None = None
-            for dm in _ASCII_DOMAIN.finditer(domain):
+            for dm in _ascii_domain_regex().finditer(domain):
                 last = [start + dm.start(), start + dm.end()]
                 spans.append((last[0], last[1]))
             if last is None:
@@ -289,7 +302,8 @@ def _chunk_weight(chunk: str, at_start: bool) -> int:
     # twitter-text; a match that starts inside an earlier one is skipped by the loop.
     specials = [(s, 0, e, URL_WEIGHT) for s, e in _chunk_urls(chunk, at_start)]
     if _EMOJI_HINT.search(chunk):
-        specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in _EMOJI.finditer(chunk)]
+        emoji = _emoji_regex().finditer(chunk)
+        specials += [(m.start(), 1, m.end(), EMOJI_WEIGHT) for m in emoji]
     specials.sort()
     total, pos = 0, 0
     for start, _, end, weight in specials:
