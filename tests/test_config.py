@@ -103,7 +103,7 @@ def test_every_error_is_reported_each_on_one_line(tmp_path: Path) -> None:
     assert len(lines) == 2
     assert lines[0].startswith(f"{path}:5: feeds[0].every: invalid duration 'soon'")
     assert lines[1].startswith(f"{path}:15: accounts.fb.platform: unknown platform 'myspace'")
-    assert "platform: twitter or platform: facebook" in lines[1]
+    assert "platform: twitter, facebook, mastodon or bluesky" in lines[1]
 
 
 def test_feed_posting_to_undefined_account(tmp_path: Path) -> None:

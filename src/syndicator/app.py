@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from syndicator.config import Config, FacebookAccount, LoadedConfig, TwitterAccount
+from syndicator.config import (
+    AnyAccount,
+    Config,
+    FacebookAccount,
+    LoadedConfig,
+    MastodonAccount,
+    TwitterAccount,
+)
 from syndicator.errors import ConfigError
 from syndicator.logs import SECRETS
 from syndicator.pipeline import AccountSetup, Clock, Pipeline, utc_now
@@ -18,7 +25,7 @@ from syndicator.store import Store
 
 if TYPE_CHECKING:
     from syndicator.compose import ComposeSettings
-    from syndicator.platforms.base import Publisher
+    from syndicator.platforms.base import AccountCache, Publisher
 
 WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -57,7 +64,7 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
     if store is None:
         # dry run: a scratch copy of the real state; everything behaves as live, nothing persists
         store = Store(":scratch:", scratch_of=config.state) if dry else Store(config.state)
-    publishers = build_publishers(config, dry_run=dry, clock=clock)
+    publishers = build_publishers(config, dry_run=dry, clock=clock, cache=store)
     pipeline = Pipeline(store, accounts=accounts, publishers=publishers, clock=clock,
                         worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),
                         max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent,
@@ -75,7 +82,10 @@ def cards_dir(config: Config, *, dry_run: bool) -> Path:
     return config.state.parent / "cards"
 
 
-def build_publishers(config: Config, *, dry_run: bool, clock: Clock) -> dict[str, Publisher]:
+def build_publishers(config: Config, *, dry_run: bool, clock: Clock,
+                     cache: AccountCache | None = None) -> dict[str, Publisher]:
+    """One publisher per account; ``cache`` keeps what a platform hands out between runs
+    (a Bluesky session, a Mastodon instance's limits): the state, normally."""
     publishers: dict[str, Publisher] = {}
     for name, account in config.accounts.items():
         if dry_run:
@@ -92,7 +102,7 @@ def build_publishers(config: Config, *, dry_run: bool, clock: Clock) -> dict[str
                 access_token=account.access_token.get_secret_value(),
                 access_token_secret=account.access_token_secret.get_secret_value(),
                 api_url=account.api_url, timeout=account.timeout.total_seconds(), clock=clock)
-        else:
+        elif isinstance(account, FacebookAccount):
             from syndicator.platforms.facebook import FacebookPublisher
 
             publishers[name] = FacebookPublisher(
@@ -100,6 +110,22 @@ def build_publishers(config: Config, *, dry_run: bool, clock: Clock) -> dict[str
                 access_token=account.access_token.get_secret_value(),
                 graph_url=account.graph_url, graph_version=account.graph_version,
                 timeout=account.timeout.total_seconds(), clock=clock)
+        elif isinstance(account, MastodonAccount):
+            from syndicator.platforms.mastodon import MastodonPublisher
+
+            publishers[name] = MastodonPublisher(
+                name, instance_url=account.instance_url,
+                access_token=account.access_token.get_secret_value(),
+                visibility=account.visibility, content_warning=account.content_warning,
+                timeout=account.timeout.total_seconds(), clock=clock, cache=cache)
+        else:
+            from syndicator.platforms.bluesky import BlueskyPublisher
+
+            publishers[name] = BlueskyPublisher(
+                name, handle=account.handle,
+                app_password=account.app_password.get_secret_value(),
+                pds_url=account.pds_url, timeout=account.timeout.total_seconds(),
+                clock=clock, cache=cache)
     return publishers
 
 
@@ -124,13 +150,15 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
         timezone=loaded.config.timezone, monthly_budget=monthly_budget,
         price_post=price_post, price_post_with_url=price_post_with_url)
     attach = account.card is not None and (
-        isinstance(account, TwitterAccount) or account.format == "photo")
+        not isinstance(account, FacebookAccount) or account.format == "photo")
+    from_platform = isinstance(account, MastodonAccount) and account.max_length is None
     return AccountSetup(name=name, compose=compose, pacing=pacing,
                         fingerprint=fingerprint(account), charges=twitter, attach_card=attach,
-                        quote_min_confidence=account.quote_min_confidence)
+                        quote_min_confidence=account.quote_min_confidence,
+                        limit_from_platform=from_platform)
 
 
-def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
+def fingerprint(account: AnyAccount) -> str:
     """Changes whenever the account's settings or secrets change (a paused account resumes)."""
     digest = hashlib.sha256(account.model_dump_json().encode())
     for secret in account.secrets.values():
@@ -138,7 +166,7 @@ def fingerprint(account: TwitterAccount | FacebookAccount) -> str:
     return digest.hexdigest()[:16]
 
 
-def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> ComposeSettings:
+def compose_settings(name: str, account: AnyAccount) -> ComposeSettings:
     from syndicator.compose import (
         DEFAULT_HASHTAG_STOPLIST,
         CardSettings,
@@ -163,10 +191,12 @@ def compose_settings(name: str, account: TwitterAccount | FacebookAccount) -> Co
             hashtags=2 if account.hashtags is None else account.hashtags,
             hashtag_map=dict(account.hashtag_map),
             hashtag_stoplist=stoplist, link=account.link, utm=dict(account.utm), card=card)
+    platform = Platform(account.platform)
+    max_length = getattr(account, "max_length", None)  # None: the platform's default
     return ComposeSettings(
-        platform=Platform.FACEBOOK, template=account.template, max_length=63206,
-        hashtags=0 if account.hashtags is None else account.hashtags,
-        hashtag_map=dict(account.hashtag_map),
+        platform=platform, template=account.template,
+        max_length=None if platform == Platform.FACEBOOK else max_length,
+        hashtags=account.hashtags, hashtag_map=dict(account.hashtag_map),
         hashtag_stoplist=stoplist, link="in_post", utm=dict(account.utm), card=card)
 
 

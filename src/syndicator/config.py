@@ -175,7 +175,43 @@ class FacebookAccount(_AccountBase):
         return {"access_token": self.access_token}
 
 
-Account = Annotated[TwitterAccount | FacebookAccount, Field(discriminator="platform")]
+class MastodonAccount(_AccountBase):
+    """A Mastodon account: the status fits the instance's own limit, read from the
+    instance (``max_length`` only lowers it)."""
+
+    platform: Literal["mastodon"]
+    instance_url: str = Field(pattern=r"^https?://[^/\s]+/?$")
+    access_token: SecretStr
+    visibility: Literal["public", "unlisted", "private"] = "public"
+    content_warning: str | None = Field(default=None, max_length=200)
+    max_length: int | None = Field(default=None, ge=50, le=100_000)
+
+    @property
+    def secrets(self) -> dict[str, SecretStr]:
+        return {"access_token": self.access_token}
+
+
+class BlueskyAccount(_AccountBase):
+    """A Bluesky account, signed in with an app password (never the account password)."""
+
+    platform: Literal["bluesky"]
+    handle: str = Field(pattern=r"^@?[A-Za-z0-9][A-Za-z0-9.-]*\.[A-Za-z0-9-]+$|^did:[a-z]+:\S+$")
+    app_password: SecretStr
+    pds_url: str = Field(default="https://bsky.social", pattern=r"^https?://[^/\s]+/?$")
+    max_length: int = Field(default=300, ge=50, le=300)
+
+    @field_validator("handle")
+    @classmethod
+    def _bare_handle(cls, value: str) -> str:
+        return value.removeprefix("@")
+
+    @property
+    def secrets(self) -> dict[str, SecretStr]:
+        return {"app_password": self.app_password}
+
+
+AnyAccount = TwitterAccount | FacebookAccount | MastodonAccount | BlueskyAccount
+Account = Annotated[AnyAccount, Field(discriminator="platform")]
 
 
 class Config(_Strict):
@@ -478,8 +514,8 @@ _FIXES = {
     "greater_than_equal": "raise it",
     "less_than_equal": "lower it",
     "too_short": "add at least one entry",
-    "union_tag_invalid": "use platform: twitter or platform: facebook",
-    "union_tag_not_found": "add platform: twitter or platform: facebook",
+    "union_tag_invalid": "use platform: twitter, facebook, mastodon or bluesky",
+    "union_tag_not_found": "add platform: twitter, facebook, mastodon or bluesky",
     "string_pattern_mismatch": "use the documented format",
 }
 

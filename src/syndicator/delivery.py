@@ -26,6 +26,7 @@ from syndicator.platforms.base import (
     Found,
     NotFound,
     Outcome,
+    PostKey,
     Published,
     Publisher,
     RateLimited,
@@ -78,6 +79,8 @@ class AccountSetup:
     charges: bool = False  # X bills per post: track the cost against the budget
     attach_card: bool = False  # render the quote card and attach it to the post
     quote_min_confidence: float | None = None  # None: the quote engine's default
+    # Mastodon without max_length: the instance's own limit (Publisher.text_limit)
+    limit_from_platform: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,12 @@ class PublishResult:
     delivery: Delivery
     status: str  # the delivery's new status
     detail: str
+
+
+def post_key(delivery: Delivery) -> PostKey:
+    """The key a resend of this delivery repeats (Mastodon's Idempotency-Key, Bluesky's
+    record key); no other delivery, in this state or a fresh one, shares it."""
+    return PostKey(serial=delivery.id, created=delivery.created_at, account=delivery.account)
 
 
 class Outbox:
@@ -174,7 +183,7 @@ class Outbox:
     def _send(self, delivery: Delivery, publisher: Publisher) -> PublishResult:
         with log_context(account=delivery.account, feed=delivery.feed,
                          article=delivery.article_link, delivery=delivery.id):
-            outcome = publisher.publish(delivery.post)
+            outcome = publisher.publish(delivery.post, post_key(delivery))
             return self._record(delivery, outcome, publisher)
 
     def _record(self, delivery: Delivery, outcome: Outcome,

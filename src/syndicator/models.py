@@ -19,6 +19,8 @@ def as_utc(moment: datetime | None) -> datetime | None:
 class Platform(StrEnum):
     TWITTER = "twitter"
     FACEBOOK = "facebook"
+    MASTODON = "mastodon"
+    BLUESKY = "bluesky"
 
 
 class QuoteKind(StrEnum):
@@ -83,8 +85,12 @@ class Article:
 class Post:
     """A post fitted to one account, ready for the outbox.
 
-    ``link`` is the URL Facebook attaches as a preview (None on X, where the URL is in
-    ``text``); ``reply_text`` is a follow-up reply on X (link placement ``in_reply``).
+    ``link`` is the URL the platform attaches as a preview card (Facebook's link, Bluesky's
+    external embed; None on X and Mastodon, where the URL is only in ``text``);
+    ``reply_text`` is a follow-up reply on X (link placement ``in_reply``). ``alt_text``
+    describes the media (the quote and its speaker) for readers who cannot see it;
+    ``language`` is the article's (``en``), for platforms that tag posts with one;
+    ``link_title`` and ``link_description`` are what a link card shows.
     """
 
     account: str
@@ -94,6 +100,10 @@ class Post:
     link: str | None = None
     reply_text: str | None = None
     media: tuple[str, ...] = field(default_factory=tuple)
+    alt_text: str | None = None
+    language: str | None = None
+    link_title: str | None = None
+    link_description: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -104,4 +114,8 @@ class Post:
             "link": self.link,
             "reply_text": self.reply_text,
             "media": list(self.media),
+            "alt_text": self.alt_text,
+            "language": self.language,
+            "link_title": self.link_title,
+            "link_description": self.link_description,
         }

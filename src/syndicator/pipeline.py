@@ -180,10 +180,11 @@ class Pipeline:
         """Find the pull-quote candidates once, then fit a post for each account."""
         from dataclasses import replace
 
-        from syndicator.compose import PostDoesNotFit, compose_post
-        from syndicator.quotes import DEFAULT_MIN_CONFIDENCE
+        from syndicator.compose import PostDoesNotFit, card_alt_text, compose_post
+        from syndicator.quotes import DEFAULT_MIN_CONFIDENCE, detect_language
 
-        found = self.quote_candidates(text, article.language)
+        language = article.language or (detect_language(text) if text else None)
+        found = self.quote_candidates(text, language)
         article = replace(article, summary=_summary_text(article.summary))
         posts = []
         for account in feed.post_to:
@@ -195,15 +196,21 @@ class Pipeline:
             settings = setup.compose
             if site and settings.site is None:
                 settings = _with_site(settings, site)
+            if setup.limit_from_platform and account in self.publishers:
+                limit = self.publishers[account].text_limit()  # read once, then cached
+                if limit:
+                    settings = replace(settings, max_length=limit)
             try:
                 post = compose_post(article, candidates, settings, account=account, url=url)
             except PostDoesNotFit as exc:
                 log.warning("feed %s: article %s: no post fits account %s (%s); not posted "
                             "there", feed.name, article.link, account, exc)
                 continue
+            post = replace(post, language=language)
             if setup.attach_card and candidates and self.cards_dir is not None:
                 card = str(self._card(article, account, settings, candidates[0]))
-                post = replace(post, media=(card,))
+                post = replace(post, media=(card,),
+                               alt_text=card_alt_text(candidates[0], settings.site))
                 if post.platform == Platform.FACEBOOK and post.link:
                     # a photo post has no link preview: the caption carries the link
                     text = f"{post.text}\n\n{post.link}"

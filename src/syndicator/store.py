@@ -108,6 +108,21 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0002_delivery_cost", """
         ALTER TABLE deliveries ADD COLUMN cost REAL NOT NULL DEFAULT 0
     """),
+    # issue 11: what Mastodon and Bluesky show beside the text, and what a publisher keeps
+    # between runs (a Bluesky session, a Mastodon instance's limits)
+    ("0003_post_details_and_account_cache", """
+        ALTER TABLE deliveries ADD COLUMN alt_text TEXT;
+        ALTER TABLE deliveries ADD COLUMN language TEXT;
+        ALTER TABLE deliveries ADD COLUMN link_title TEXT;
+        ALTER TABLE deliveries ADD COLUMN link_description TEXT;
+        CREATE TABLE account_cache (
+            account TEXT NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (account, key)
+        )
+    """),
 ]
 
 ACTIVE = ("queued", "waiting", "sending", "unknown")
@@ -177,12 +192,18 @@ class Delivery:
     article_link: str
     article_title: str
     feed: str
+    alt_text: str | None = None
+    language: str | None = None
+    link_title: str | None = None
+    link_description: str | None = None
 
     @property
     def post(self) -> Post:
         return Post(account=self.account, platform=self.platform, text=self.text,
                     weighted_length=self.weighted_length, link=self.link,
-                    reply_text=self.reply_text, media=self.media)
+                    reply_text=self.reply_text, media=self.media, alt_text=self.alt_text,
+                    language=self.language, link_title=self.link_title,
+                    link_description=self.link_description)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +237,8 @@ class AttemptRecord:
 _DELIVERY_COLUMNS = """
     d.id, d.article_id, d.account, d.platform, d.text, d.weighted_length, d.link,
     d.reply_text, d.media, d.status, d.created_at, d.due_at, d.attempts, d.remote_id,
-    d.remote_url, d.last_error, d.sent_at, a.link, a.title, a.feed
+    d.remote_url, d.last_error, d.sent_at, a.link, a.title, a.feed,
+    d.alt_text, d.language, d.link_title, d.link_description
 """
 
 
@@ -228,6 +250,7 @@ def _delivery(row: sqlite3.Row) -> Delivery:
         due_at=parse_ts(row[11]), attempts=row[12], remote_id=row[13],  # type: ignore[arg-type]
         remote_url=row[14], last_error=row[15], sent_at=parse_ts(row[16]),
         article_link=row[17], article_title=row[18], feed=row[19],
+        alt_text=row[20], language=row[21], link_title=row[22], link_description=row[23],
     )
 
 
@@ -513,12 +536,14 @@ class Store:
                 # executemany sums the rows inserted; a repeat of a queued delivery adds 0
                 cur = tx.executemany(
                     "INSERT INTO deliveries (article_id, account, platform, link_key, text, "
-                    "weighted_length, link, reply_text, media, created_at, due_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "weighted_length, link, reply_text, media, created_at, due_at, alt_text, "
+                    "language, link_title, link_description) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                     "ON CONFLICT (account, link_key) DO NOTHING",
                     [(article_id, post.account, str(post.platform), lk, post.text,
                       post.weighted_length, post.link, post.reply_text,
-                      json.dumps(list(post.media)) if post.media else "[]", stamp, due)
+                      json.dumps(list(post.media)) if post.media else "[]", stamp, due,
+                      post.alt_text, post.language, post.link_title, post.link_description)
                      for post in entry.posts])
                 queued += cur.rowcount
         return queued
@@ -712,6 +737,27 @@ class Store:
             return cur.rowcount == 1
 
     # -- accounts ---------------------------------------------------------------------------
+
+    @_translated
+    def cached(self, account: str, key: str) -> str | None:
+        """What a publisher kept for ``account`` under ``key`` (a session, an instance's
+        limits), or None."""
+        row = self._conn.execute("SELECT value FROM account_cache WHERE account = ? AND key = ?",
+                                 (account, key)).fetchone()
+        return None if row is None else str(row[0])
+
+    @_translated
+    def cache(self, account: str, key: str, value: str | None) -> None:
+        """Keep ``value`` for ``account`` under ``key``; None forgets it."""
+        with self._tx() as tx:
+            if value is None:
+                tx.execute("DELETE FROM account_cache WHERE account = ? AND key = ?",
+                           (account, key))
+            else:
+                tx.execute("INSERT INTO account_cache VALUES (?, ?, ?, ?) ON CONFLICT "
+                           "(account, key) DO UPDATE SET value = excluded.value, "
+                           "updated_at = excluded.updated_at",
+                           (account, key, value, ts(datetime.now(UTC))))
 
     @staticmethod
     def _touch_account(tx: sqlite3.Connection, name: str) -> None:

@@ -2,12 +2,20 @@
 
 Public surface: `compose_post` (the fitted `models.Post`), `ComposeSettings`/`CardSettings`
 (per account, built from the config), `compile_template` (checks a template at start-up),
-`weighted_length`/`is_valid_tweet` (X's counting) and `render_card` (a quote card PNG).
+`weighted_length`/`is_valid_tweet` (X's counting), `length_counter` (each platform's
+counting) and `render_card` (a quote card PNG).
 """
 
-from syndicator.compose.card import FACEBOOK_CARD_SIZE, X_CARD_SIZE, card_size, render_card
+from syndicator.compose.card import (
+    FACEBOOK_CARD_SIZE,
+    X_CARD_SIZE,
+    card_alt_text,
+    card_size,
+    render_card,
+)
 from syndicator.compose.compose import PostDoesNotFit, compose_post
 from syndicator.compose.hashtags import hashtag_for, hashtags_for
+from syndicator.compose.lengths import length_counter, short_link
 from syndicator.compose.links import add_utm
 from syndicator.compose.settings import (
     DEFAULT_HASHTAG_STOPLIST,
@@ -38,6 +46,7 @@ __all__ = [
     "PostDoesNotFit",
     "PostTemplate",
     "add_utm",
+    "card_alt_text",
     "card_size",
     "compile_template",
     "compose_post",
@@ -45,6 +54,8 @@ __all__ = [
     "hashtag_for",
     "hashtags_for",
     "is_valid_tweet",
+    "length_counter",
     "render_card",
+    "short_link",
     "weighted_length",
 ]

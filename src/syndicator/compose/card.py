@@ -19,6 +19,7 @@ from syndicator.compose.text import (
     ELLIPSIS,
     char_prefixes,
     clean_inline,
+    clip,
     sentence_prefixes,
     word_prefixes,
 )
@@ -37,8 +38,11 @@ _LINE_SPACING = 1.25
 
 
 def card_size(platform: Platform) -> tuple[int, int]:
-    """The card size each platform shows uncropped in the feed."""
-    return X_CARD_SIZE if platform == Platform.TWITTER else FACEBOOK_CARD_SIZE
+    """The card size each platform shows uncropped in the feed (a Bluesky link card's
+    thumbnail is 1.91:1, like Facebook's)."""
+    if platform in (Platform.TWITTER, Platform.MASTODON):
+        return X_CARD_SIZE
+    return FACEBOOK_CARD_SIZE
 
 
 @lru_cache(maxsize=64)
@@ -136,6 +140,19 @@ def _fit_one_line(text: str, path: str | None, size: int, width: float) -> tuple
         if font.getlength(prefix) <= width:
             return font, prefix
     return font, ""
+
+
+# X takes 1,000 characters of alt text, Mastodon 1,500; Bluesky far more
+ALT_TEXT_CHARS = 1000
+
+
+def card_alt_text(quote: Quote, site: str | None) -> str:
+    """What a card says, for readers who cannot see it: the quote, its speaker, the site."""
+    speaker = clean_inline(quote.speaker)
+    tail = "".join(f" — {part}" for part in (speaker, clean_inline(site)) if part)
+    words = clean_inline(quote.text)
+    room = ALT_TEXT_CHARS - len(tail) - 2
+    return f"“{clip(words, room)}”{tail}" if room > 50 else clip(f"“{words}”", ALT_TEXT_CHARS)
 
 
 def render_card(

@@ -7,7 +7,7 @@ Fitting tries, in order, and takes the first version that fits the account's lim
 3. the same with fewer hashtags, down to none;
 4. a headline cut between words, ending "…" (keeping at least half of it), with each quote;
 5. no quote: full headline (with hashtags if they fit), then a shortened headline;
-6. no headline (X with the link in the post: just the link);
+6. no headline (the link in the post: just the link);
 7. last resort, for a headline that is one giant word: a cut between characters.
 
 Nothing is ever cut inside a word, URL, hashtag or (if avoidable) a capitalised name, and no
@@ -17,13 +17,14 @@ cut leaves a quotation mark unclosed. Pure: no I/O, no clock, deterministic.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TypeVar
 
 from jinja2.exceptions import SecurityError
 
 from syndicator.compose.hashtags import hashtags_for
+from syndicator.compose.lengths import length_counter, short_link
 from syndicator.compose.links import add_utm, as_uri
 from syndicator.compose.settings import ComposeSettings, LinkPlacement
 from syndicator.compose.templates import (
@@ -50,7 +51,6 @@ from syndicator.compose.text import (
     tidy_summary,
     word_prefixes,
 )
-from syndicator.compose.weighted import weighted_length
 from syndicator.errors import SyndicatorError
 from syndicator.models import Article, Platform, Post, Quote
 
@@ -216,7 +216,10 @@ def compose_post(
         # X cannot link it and no reader follows it; a template would see it whole
         raise PostDoesNotFit(account, len(link), LINK_CHARS)
     placement = LinkPlacement(settings.link) if is_x else LinkPlacement.IN_POST
-    link_in_text = is_x and placement == LinkPlacement.IN_POST
+    # Facebook attaches the link (it builds the preview): its text needs none
+    link_in_text = placement == LinkPlacement.IN_POST and platform != Platform.FACEBOOK
+    # Bluesky shows a link as its host and path start; the facet and the card carry it whole
+    shown_link = short_link(link) if platform == Platform.BLUESKY else link
 
     # every value clipped to what compile_template measured the template with
     title = clip(clean_inline(article.title), TITLE_CHARS)
@@ -228,7 +231,7 @@ def compose_post(
 
     base: dict[str, object] = {
         # Facebook attaches the link; its text may still show it if a template asks.
-        "url": link if (link_in_text or not is_x) else "",
+        "url": shown_link if (link_in_text or platform == Platform.FACEBOOK) else "",
         "summary": summary,
         "author": clip(clean_inline(article.author), NAME_CHARS) or None,
         "categories": [clip(c, CATEGORY_CHARS) for c in article.categories[:CATEGORIES]],
@@ -236,7 +239,7 @@ def compose_post(
         "published": article.published,
     }
     limit = settings.max_length or 0
-    fitter = _Fitter(template, base, weighted_length if is_x else len, limit)
+    fitter = _Fitter(template, base, length_counter(platform), limit)
     hashtags = hashtags_for(
         article.categories, settings.hashtag_map, settings.hashtag_stoplist, settings.hashtags or 0
     )
@@ -246,19 +249,21 @@ def compose_post(
         (t for t in _plans(fitter, quotes, hashtags, title, link_in_text) if t is not None),
         None,
     )
-    if text is None and not is_x and link:
+    if text is None and platform == Platform.FACEBOOK and link:
         text = link  # nothing else to say (no title, quote or summary): the link alone
     if text is None:
         smallest = fitter.smallest[0] if fitter.smallest else 0
         raise PostDoesNotFit(account, smallest, limit)
 
+    length = fitter.lengths.get(text)
+    if length is None:
+        length = length_counter(platform)(text)
+    post = Post(account=account, platform=platform, text=text, weighted_length=length)
     if is_x:
-        return Post(
-            account=account,
-            platform=platform,
-            text=text,
-            weighted_length=fitter.lengths[text],
-            link=None,
-            reply_text=link if placement == LinkPlacement.IN_REPLY else None,
-        )
-    return Post(account=account, platform=platform, text=text, weighted_length=len(text), link=link)
+        reply = link if placement == LinkPlacement.IN_REPLY else None
+        return replace(post, reply_text=reply)
+    if platform == Platform.MASTODON:
+        return post  # Mastodon builds the preview card from the link in the text
+    if platform == Platform.BLUESKY:
+        return replace(post, link=link, link_title=title or None, link_description=summary)
+    return replace(post, link=link)

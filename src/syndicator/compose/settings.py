@@ -12,6 +12,21 @@ from syndicator.models import Platform
 # Facebook's documented limit for a Page post's message.
 FACEBOOK_MAX_LENGTH = 63206
 X_MAX_LENGTH = 280
+# Mastodon's default ``max_characters`` (an instance may allow more: the publisher reads it)
+MASTODON_MAX_LENGTH = 500
+# app.bsky.feed.post's ``maxGraphemes``
+BLUESKY_MAX_LENGTH = 300
+
+DEFAULT_MAX_LENGTH: Mapping[Platform, int] = MappingProxyType({
+    Platform.TWITTER: X_MAX_LENGTH,
+    Platform.FACEBOOK: FACEBOOK_MAX_LENGTH,
+    Platform.MASTODON: MASTODON_MAX_LENGTH,
+    Platform.BLUESKY: BLUESKY_MAX_LENGTH,
+})
+# hashtags are how readers find posts on X, Mastodon and Bluesky; Facebook barely uses them
+DEFAULT_HASHTAGS: Mapping[Platform, int] = MappingProxyType({
+    Platform.TWITTER: 2, Platform.FACEBOOK: 0, Platform.MASTODON: 2, Platform.BLUESKY: 2,
+})
 
 # Feed categories that say nothing about the story; never turned into hashtags.
 DEFAULT_HASHTAG_STOPLIST: frozenset[str] = frozenset(
@@ -67,7 +82,9 @@ class CardSettings:
 class ComposeSettings:
     """Everything one account needs to turn an article into a post.
 
-    ``max_length`` and ``hashtags`` default by platform (X: 280 and 2; Facebook: 63206 and 0).
+    ``max_length`` and ``hashtags`` default by platform (X: 280 and 2; Facebook: 63206 and 0;
+    Mastodon: 500 and 2; Bluesky: 300 and 2), each measured in the platform's own units
+    (``lengths.length_counter``).
     ``hashtag_map`` keys match categories case-insensitively; a value of ``""`` suppresses
     the category. ``link`` applies to X only: Facebook always attaches the link as ``Post.link``.
     ``utm`` (e.g. ``{"utm_source": "x"}``) is added to the link; empty means off.
@@ -85,11 +102,11 @@ class ComposeSettings:
     card: CardSettings | None = None
 
     def __post_init__(self) -> None:
-        is_x = self.platform == Platform.TWITTER
+        platform = Platform(self.platform)
         if self.max_length is None:
-            object.__setattr__(self, "max_length", X_MAX_LENGTH if is_x else FACEBOOK_MAX_LENGTH)
+            object.__setattr__(self, "max_length", DEFAULT_MAX_LENGTH[platform])
         if self.hashtags is None:
-            object.__setattr__(self, "hashtags", 2 if is_x else 0)
+            object.__setattr__(self, "hashtags", DEFAULT_HASHTAGS[platform])
         object.__setattr__(self, "link", LinkPlacement(self.link))  # ValueError on a typo
         # Frozen copies, so the settings hash and nobody mutates them behind our back.
         hmap = {k.casefold(): v for k, v in self.hashtag_map.items()}

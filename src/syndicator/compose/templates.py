@@ -148,7 +148,8 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 def default_template(platform: Platform) -> str:
     """The template used when an account sets none."""
-    return DEFAULT_X_TEMPLATE if platform == Platform.TWITTER else DEFAULT_FACEBOOK_TEMPLATE
+    # Mastodon and Bluesky read like X: quote, headline, hashtags, link
+    return DEFAULT_FACEBOOK_TEMPLATE if platform == Platform.FACEBOOK else DEFAULT_X_TEMPLATE
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Platform adapters. Only this package imports tweepy or facebook-sdk.
+"""Platform adapters. Only this package imports tweepy, facebook-sdk, Mastodon.py and atproto.
 
 The concrete publishers are imported lazily (``from syndicator.platforms.twitter
 import TwitterPublisher``) so that modules needing only the outcome types do not pay
@@ -6,6 +6,7 @@ for tweepy and facebook-sdk at import time.
 """
 
 from syndicator.platforms.base import (
+    AccountCache,
     Ambiguous,
     AuthFailed,
     Duplicate,
@@ -13,6 +14,7 @@ from syndicator.platforms.base import (
     LookupOutcome,
     NotFound,
     Outcome,
+    PostKey,
     Published,
     Publisher,
     RateLimited,
@@ -21,6 +23,7 @@ from syndicator.platforms.base import (
 )
 
 __all__ = [
+    "AccountCache",
     "Ambiguous",
     "AuthFailed",
     "Duplicate",
@@ -28,6 +31,7 @@ __all__ = [
     "LookupOutcome",
     "NotFound",
     "Outcome",
+    "PostKey",
     "Published",
     "Publisher",
     "RateLimited",

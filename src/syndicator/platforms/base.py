@@ -85,21 +85,69 @@ class NotFound:
 LookupOutcome = Found | NotFound | RateLimited | Transient | AuthFailed
 
 
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """The identity of one delivery, for platforms that deduplicate on a key of ours.
+
+    Built from the delivery's id and creation time (``delivery.post_key``), so a resend of
+    the same delivery carries the same key and another delivery never does. Mastodon
+    takes ``token()`` as its ``Idempotency-Key``; Bluesky takes ``tid()`` as the record key
+    (a post's key is a TID: microseconds since 1970 and a 10-bit clock id, in base32).
+    """
+
+    serial: int
+    created: datetime
+    account: str = ""
+
+    def token(self) -> str:
+        return f"syndicator-{self.account}-{self.serial}-{self.micros()}"
+
+    def micros(self) -> int:
+        # the serial keeps deliveries queued by one poll (one timestamp) apart
+        return int(self.created.timestamp()) * 1_000_000 + self.created.microsecond + self.serial
+
+    def tid(self) -> str:
+        clock_id = sum(self.account.encode()) % 1024
+        value = (self.micros() << 10) | clock_id
+        out = []
+        for _ in range(13):
+            out.append(_TID_ALPHABET[value & 31])
+            value >>= 5
+        return "".join(reversed(out))
+
+
+class AccountCache(Protocol):
+    """Where a publisher keeps what its platform hands out between runs (a Bluesky
+    session, a Mastodon instance's limits): the state (``Store.cached``/``Store.cache``)."""
+
+    def cached(self, account: str, key: str) -> str | None: ...
+
+    def cache(self, account: str, key: str, value: str | None) -> None: ...
+
+
 class Publisher(Protocol):
     """One account on one platform.
 
     ``publish`` sends one post and returns an ``Outcome``; it raises nothing but
-    programmer errors. ``find`` looks for a post carrying ``url`` among the account's
-    own posts since ``since`` (reconciliation after an ambiguous send), or failing
-    that one whose text is exactly ``text``: an X post with its link in a reply (or
-    none) carries no URL to look for. ``check``
+    programmer errors. ``key`` identifies the delivery: platforms with idempotent creates
+    (Mastodon, Bluesky) derive theirs from it; the others ignore it. ``find`` looks for a
+    post carrying ``url`` among the account's own posts since ``since`` (reconciliation
+    after an ambiguous send), or failing that one whose text is exactly ``text``: an X
+    post with its link in a reply (or none) carries no URL to look for. ``check``
     verifies credentials and returns None when fine, else a one-line reason with the fix.
+    ``text_limit`` is the limit the service itself announces (a Mastodon instance's
+    ``max_characters``), or None where the limit is fixed; it never raises.
     """
 
     account: str
 
-    def publish(self, post: Post) -> Outcome: ...
+    def publish(self, post: Post, key: PostKey | None = None) -> Outcome: ...
 
     def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome: ...
 
     def check(self) -> str | None: ...
+
+    def text_limit(self) -> int | None: ...

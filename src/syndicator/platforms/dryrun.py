@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 from syndicator.models import Post
-from syndicator.platforms.base import LookupOutcome, NotFound, Outcome, Published
+from syndicator.platforms.base import LookupOutcome, NotFound, Outcome, PostKey, Published
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ class DryRunPublisher:
         self.account = account
         self.posts: list[Post] = []
 
-    def publish(self, post: Post) -> Outcome:
+    def publish(self, post: Post, key: PostKey | None = None) -> Outcome:
         """Log and record ``post``; always ``Published(remote_id="dry-run")``."""
         self.posts.append(post)
         log.info("dry run: would post to %s (%d chars): %s", self.account,
@@ -28,6 +28,10 @@ class DryRunPublisher:
     def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
         """Nothing was ever sent, so nothing can be found."""
         return NotFound()
+
+    def text_limit(self) -> int | None:
+        """The limit is fixed (the account's ``max_length``)."""
+        return None
 
     def check(self) -> str | None:
         """No credentials to verify."""

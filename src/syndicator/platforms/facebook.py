@@ -29,6 +29,7 @@ from syndicator.platforms.base import (
     LookupOutcome,
     NotFound,
     Outcome,
+    PostKey,
     Published,
     RateLimited,
     Rejected,
@@ -108,7 +109,7 @@ class FacebookPublisher:
         self._graph.version = version  # after construction: 3.1.0 rejects "26.0" (D.6)
 
     # ---- Publisher ------------------------------------------------------------------
-    def publish(self, post: Post) -> Outcome:
+    def publish(self, post: Post, key: PostKey | None = None) -> Outcome:
         """Post once; never retries, never sleeps, never raises for the platform's sake."""
         image = self._first_image(post)
         self._adapter.forget()
@@ -160,6 +161,10 @@ class FacebookPublisher:
                     return Found(post_id, item.get("permalink_url") or self._permalink(
                         post_id))
         return NotFound()
+
+    def text_limit(self) -> int | None:
+        """The limit is fixed (the account's ``max_length``)."""
+        return None
 
     def check(self) -> str | None:
         """None when the token is a Page token for ``page_id`` that may post, else the fix."""

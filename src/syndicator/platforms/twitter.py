@@ -32,6 +32,7 @@ from syndicator.platforms.base import (
     LookupOutcome,
     NotFound,
     Outcome,
+    PostKey,
     Published,
     RateLimited,
     Rejected,
@@ -129,7 +130,7 @@ class TwitterPublisher:
         self._user_id: str | None = None
 
     # ---- Publisher ------------------------------------------------------------------
-    def publish(self, post: Post) -> Outcome:
+    def publish(self, post: Post, key: PostKey | None = None) -> Outcome:
         """Post once; never retries, never sleeps, never raises for the platform's sake."""
         media_ids: list[str] = []
         for path in post.media:
@@ -173,6 +174,10 @@ class TwitterPublisher:
                 return outcome
             return Transient(f"lookup on X failed: {getattr(outcome, 'reason', outcome)}")
         return NotFound()
+
+    def text_limit(self) -> int | None:
+        """The limit is fixed (the account's ``max_length``)."""
+        return None
 
     def check(self) -> str | None:
         """None when the credentials can post, else one line naming the fix."""
