@@ -31,6 +31,9 @@ def test_cards_are_attached_on_x_and_posted_as_a_photo_on_facebook(tmp_path, fee
     assert len(cards) == 2 and all(c.read_bytes().startswith(PNG) for c in cards)
     [tweet] = fake_x.posts
     assert len(tweet.media_ids) == 1 and tweet.media_ids[0] in fake_x.media
+    # the card's alt text says what it shows: the quote and its speaker
+    alt = fake_x.media[tweet.media_ids[0]]["alt_text"]
+    assert alt.startswith("“We will rebuild the bridge before the winter") and "Ellen Park" in alt
     [photo] = fake_graph.posts
     assert photo.kind == "photo" and photo.photo_bytes > 1000
     assert link in (photo.message or "")  # the caption carries the link

@@ -170,14 +170,17 @@ def test_example_config_documents_every_key() -> None:
     from syndicator.config import (
         CardConfig,
         Config,
+        BlueskyAccount,
         FacebookAccount,
         FeedConfig,
+        MastodonAccount,
         TwitterAccount,
     )
 
     text = (REPO / "config/syndicator.example.yaml").read_text()
     keys = set(Config.model_fields) | set(FeedConfig.model_fields) \
         | set(TwitterAccount.model_fields) | set(FacebookAccount.model_fields) \
+        | set(MastodonAccount.model_fields) | set(BlueskyAccount.model_fields) \
         | set(CardConfig.model_fields)
     missing = sorted(k for k in keys if f"{k}:" not in text)
     assert missing == []
@@ -227,3 +230,45 @@ def test_photo_format_implies_a_default_card_and_bad_colour_is_explained(tmp_pat
     path.write_text(GOOD.replace("    platform: facebook\n",
                                  "    platform: facebook\n    card: {accent: red}\n"))
     assert 'colours are written #rrggbb, e.g. "#f59e0b"' in error_of(path)
+
+
+def test_example_mastodon_and_bluesky_accounts_load_once_uncommented(tmp_path: Path) -> None:
+    text = (REPO / "config/syndicator.example.yaml").read_text()
+    head, _, tail = text.partition("  # mastodon:\n")
+    lines = ["  mastodon:"] + [line.replace("  # ", "  ", 1) if line.startswith("  # ") else line
+                               for line in tail.splitlines()]
+    text = head + "\n".join(lines).replace("  #\n", "\n") + "\n"
+    text = text.replace("post_to: [x, facebook]", "post_to: [x, facebook, mastodon, bluesky]")
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    env = {k: "x" for k in ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN",
+                            "X_ACCESS_TOKEN_SECRET", "FB_PAGE_TOKEN", "MASTODON_TOKEN",
+                            "BLUESKY_APP_PASSWORD")}
+    config = load_config(path, environ=env).config
+    mastodon, bluesky = config.accounts["mastodon"], config.accounts["bluesky"]
+    assert mastodon.platform == "mastodon" and bluesky.platform == "bluesky"
+    assert mastodon.instance_url == "https://mastodon.social"  # type: ignore[union-attr]
+    assert bluesky.handle == "newsroom.bsky.social"  # type: ignore[union-attr]
+    assert "mastodon" in config.feeds[0].post_to
+
+
+@pytest.mark.parametrize(("account", "fragment"), [
+    ({"platform": "mastodon", "access_token": "t"}, "instance_url"),
+    ({"platform": "mastodon", "instance_url": "mastodon.social", "access_token": "t"},
+     "instance_url"),
+    ({"platform": "bluesky", "handle": "a.bsky.social"}, "app_password"),
+    ({"platform": "bluesky", "handle": "not a handle", "app_password": "p"}, "handle"),
+    ({"platform": "bluesky", "handle": "a.bsky.social", "app_password": "p",
+      "max_length": 500}, "max_length"),
+])
+def test_bad_mastodon_and_bluesky_accounts_are_clear_errors(
+        tmp_path: Path, account: dict[str, object], fragment: str) -> None:
+    import yaml
+
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump({
+        "feeds": [{"name": "f", "url": "https://example.com/feed", "post_to": ["a"]}],
+        "accounts": {"a": account}}))
+    message = error_of(path)
+    assert f"accounts.a.{fragment}" in message
+    assert "\n" not in message.strip()

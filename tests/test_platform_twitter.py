@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -104,6 +105,28 @@ def test_media_is_uploaded_with_oauth1_and_attached(fake_x: FakeX, tmp_path: Pat
     assert fake_x.media[media_id]["size"] == 2056
     assert fake_x.media[media_id]["category"] == "tweet_image"
     assert fake_x.posts[0].media_ids == [media_id]
+
+
+def test_media_gets_its_alt_text(fake_x: FakeX, tmp_path: Path) -> None:
+    image = tmp_path / "quote.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 2048)
+    alt = "“We will rebuild.” — Ellen Park" + " and more" * 200  # over X's 1,000
+    outcome = make(fake_x).publish(replace(post(media=(str(image),)), alt_text=alt))
+    assert isinstance(outcome, Published)
+    [media_id] = fake_x.media
+    assert fake_x.media[media_id]["alt_text"] == alt[:1000]
+    assert fake_x.posts[0].media_ids == [media_id]
+
+
+def test_refused_alt_text_still_posts_with_the_card(fake_x: FakeX, tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    image = tmp_path / "quote.png"
+    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 2048)
+    fake_x.inject("server_error", status=503, endpoint="POST /2/media/metadata")
+    outcome = make(fake_x).publish(replace(post(media=(str(image),)), alt_text="A quote"))
+    assert isinstance(outcome, Published)
+    assert len(fake_x.posts[0].media_ids) == 1
+    assert "alt text for media" in caplog.text
 
 
 def test_missing_media_file_posts_text_only(fake_x: FakeX, tmp_path: Path) -> None:

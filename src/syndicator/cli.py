@@ -57,7 +57,8 @@ class SyndicatorGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, verbose: bool, debug: bool,
         log_format: str) -> None:
-    """Post each new article of your feeds to X and Facebook, with its best pull-quote."""
+    """Post each new article of your feeds to X, Facebook, Mastodon and Bluesky, with its
+    best pull-quote."""
     from syndicator.logs import setup_logging
 
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
@@ -188,16 +189,26 @@ def _render_poll(result: Any, *, show_posts: bool) -> None:
             _render_article(article, posts)
 
 
+# what each platform's limit counts (compose/lengths.py); Facebook's is out of reach
+_UNITS = {"twitter": "weighted", "mastodon": "characters, links 23",
+          "bluesky": "graphemes"}
+
+
 def _limit(post: Post) -> int | None:
-    return 280 if post.platform == "twitter" else None
+    from syndicator.compose.settings import DEFAULT_MAX_LENGTH
+
+    return None if post.platform == "facebook" else DEFAULT_MAX_LENGTH[post.platform]
 
 
 def _render_article(article: Article, posts: list[Post]) -> None:
     click.echo(f"\n• {printable(article.title)}\n  {printable(article.link)}")
     for post in posts:
-        limit = f" / {_limit(post)} weighted" if _limit(post) else " characters"
+        units = _UNITS.get(post.platform)
+        limit = f" / {_limit(post)} {units}" if units else " characters"
         if post.platform == "facebook":
             placement = ", link attached as preview" if post.link else ""
+        elif post.platform == "bluesky":
+            placement = ", link card" if post.link else ", no link"
         else:
             placement = ", link in a reply" if post.reply_text else \
                 ", link in the post" if "http" in post.text else ", no link"
@@ -209,6 +220,8 @@ def _render_article(article: Article, posts: list[Post]) -> None:
             click.echo(f"  │ ↳ reply: {post.reply_text}")
         for media in post.media:
             click.echo(f"  │ [quote card: {media}]")
+        if post.media and post.alt_text:
+            click.echo(f"  │ [alt text: {printable(post.alt_text)}]")
     click.echo("")
 
 

@@ -276,6 +276,7 @@ class FakeX(FakeServer):
             "GET /2/users/me": self._users_me,
             "GET /2/users/:id/tweets": self._user_tweets,
             "POST /2/media/upload": self._media_upload,
+            "POST /2/media/metadata": self._media_metadata,
             "POST /1.1/media/upload.json": self._v1_media_upload,
         }.get(endpoint)
         if handler is None:
@@ -515,6 +516,26 @@ class FakeX(FakeServer):
         return self._json(200, {"data": {"id": media_id, "media_key": f"3_{media_id}",
                                          "size": len(part.data), "expires_after_secs": 86400}},
                           headers=self._headers("POST /2/media/upload"))
+
+    def _media_metadata(self, request: Request) -> Reply:
+        """Alt text for an uploaded image (docs.x.com "Create Media metadata"): at most
+        1,000 characters, for a media id this account uploaded."""
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            return self._json(400, invalid_request("body is not JSON", {}))
+        media_id = str(body.get("id") or "")
+        text = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        if media_id not in self.media:
+            return self._json(400, invalid_request("Your media IDs are invalid.",
+                                                   {"id": [media_id]}))
+        if not isinstance(text, str) or not text or len(text) > 1000:
+            return self._json(400, invalid_request(
+                "alt_text.text must be 1 to 1000 characters", {"alt_text": ["invalid"]}))
+        with self.lock:
+            self.media[media_id]["alt_text"] = text
+        return self._json(200, {"data": {"id": media_id, "associated_metadata": {
+            "alt_text": {"text": text}}}})
 
     def _v1_media_upload(self, request: Request) -> Reply:
         """The sunset v1.1 host 'works' but its ids are refused by /2/tweets (B.3 tip)."""

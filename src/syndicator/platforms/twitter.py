@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 X_HOSTS = ("api.x.com", "api.twitter.com")
 UPLOAD_URL = "https://api.x.com/2/media/upload"
+METADATA_URL = "https://api.x.com/2/media/metadata"
+ALT_TEXT_CHARS = 1000
 DEFAULT_RATE_WAIT = timedelta(minutes=15)
 USAGE_CAP_WAIT = timedelta(hours=24)
 LOOKUP_MARGIN = timedelta(minutes=5)
@@ -137,6 +139,8 @@ class TwitterPublisher:
             uploaded = self._upload(path)
             if isinstance(uploaded, str):
                 media_ids.append(uploaded)
+                if post.alt_text:
+                    self._describe(uploaded, post.alt_text)
             elif uploaded is not None:
                 return uploaded
         try:
@@ -242,6 +246,20 @@ class TwitterPublisher:
             outcome = self._outcome(exc, None)
             log.warning("x account %s: reply to post %s failed (%s); not retried",
                         self.account, tweet_id, getattr(outcome, "reason", outcome))
+
+    def _describe(self, media_id: str, alt_text: str) -> None:
+        """Alt text for an uploaded card; best effort (the post is worth more than it)."""
+        metadata = {"alt_text": {"text": alt_text[:ALT_TEXT_CHARS]}}
+        try:
+            response = self._client.session.post(
+                METADATA_URL, auth=self._auth, json={"id": media_id, "metadata": metadata})
+        except requests.RequestException as exc:
+            log.warning("x account %s: alt text for media %s not set (%s)", self.account,
+                        media_id, self._net(exc))
+            return
+        if response.status_code != 200:
+            log.warning("x account %s: alt text for media %s not set (%d: %s)", self.account,
+                        media_id, response.status_code, scrub(response.text[:200], self._secrets))
 
     def _upload(self, path: str) -> str | Outcome | None:
         """Upload one image; its media id, a blocking outcome, or None to post without it."""
