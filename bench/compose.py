@@ -1,5 +1,6 @@
-"""Benchmark: posts per second composing X and Facebook posts of the sample articles,
-and milliseconds per quote card. Targets: >= 2,000 posts/s without cards.
+"""Benchmark: posts per second composing X, Facebook, Mastodon and Bluesky posts of the
+sample articles (each measured by its platform's own counter), and milliseconds per quote
+card. Targets: >= 2,000 posts/s without cards.
 
     python bench/compose.py [--seconds 3]
 """
@@ -40,10 +41,17 @@ def main() -> int:
     settings = {
         "x": ComposeSettings(platform=Platform.TWITTER, hashtag_map={"Vladimir Putin": "#Putin"}),
         "facebook": ComposeSettings(platform=Platform.FACEBOOK),
+        "mastodon": ComposeSettings(platform=Platform.MASTODON),
+        "bluesky": ComposeSettings(platform=Platform.BLUESKY, utm={"utm_source": "bluesky"}),
     }
     print(f"{len(prepared)} sample articles, "
           f"{sum(1 for _, c in prepared if c)} with a pull-quote")
+    from syndicator.compose import length_counter
+
     for name, cfg in settings.items():
+        count = length_counter(Platform(cfg.platform))
+        longest = max(count(compose_post(a, c, cfg, account=name).text) for a, c in prepared)
+        print(f"{name:9} longest post {longest} of {cfg.max_length} (its own count)")
         posts, started = 0, time.perf_counter()
         while time.perf_counter() - started < args.seconds:
             for article, candidates in prepared:

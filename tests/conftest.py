@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 try:
-    from fakes import FakeGraph, FakeX, FeedServer
+    from fakes import FakeGraph, FakeMastodon, FakeX, FeedServer
 except ImportError:  # tests/ became a package
-    from tests.fakes import FakeGraph, FakeX, FeedServer
+    from tests.fakes import FakeGraph, FakeMastodon, FakeX, FeedServer
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,16 @@ def fake_x() -> Iterator[FakeX]:
 def fake_graph() -> Iterator[FakeGraph]:
     """A fresh fake Graph API for Page ``1234567890`` with a Page token."""
     server = FakeGraph().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_mastodon() -> Iterator[FakeMastodon]:
+    """A fresh fake Mastodon 4.3 instance with one account and its token."""
+    server = FakeMastodon().start()
     try:
         yield server
     finally:

@@ -168,9 +168,9 @@ def test_shipped_configs_load() -> None:
 
 def test_example_config_documents_every_key() -> None:
     from syndicator.config import (
+        BlueskyAccount,
         CardConfig,
         Config,
-        BlueskyAccount,
         FacebookAccount,
         FeedConfig,
         MastodonAccount,

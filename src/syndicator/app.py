@@ -193,6 +193,13 @@ def compose_settings(name: str, account: AnyAccount) -> ComposeSettings:
             hashtag_stoplist=stoplist, link=account.link, utm=dict(account.utm), card=card)
     platform = Platform(account.platform)
     max_length = getattr(account, "max_length", None)  # None: the platform's default
+    if isinstance(account, MastodonAccount) and account.content_warning:
+        from syndicator.compose.lengths import graphemes
+        from syndicator.compose.settings import MASTODON_MAX_LENGTH
+
+        # Mastodon counts the warning with the text (the publisher does the same with the
+        # instance's own limit)
+        max_length = (max_length or MASTODON_MAX_LENGTH) - graphemes(account.content_warning)
     return ComposeSettings(
         platform=platform, template=account.template,
         max_length=None if platform == Platform.FACEBOOK else max_length,

@@ -425,7 +425,9 @@ def check(ctx: click.Context) -> None:
     for name, publisher in publishers.items():
         reason = publisher.check()
         if reason is None:
-            click.echo(f"account {name}: ok")
+            limit = publisher.text_limit()  # a Mastodon server's own limit
+            click.echo(f"account {name}: ok" + (f" (the server allows {limit} characters)"
+                                                 if limit else ""))
             if store is not None and store.account_state(name).pause_fingerprint:
                 store.resume_account(name)
                 click.echo(f"account {name}: was paused; resumed")

@@ -36,6 +36,8 @@ def _default_accounts() -> dict[str, AccountSetup]:
     return {
         "x": AccountSetup("x", ComposeSettings(platform=Platform.TWITTER)),
         "facebook": AccountSetup("facebook", ComposeSettings(platform=Platform.FACEBOOK)),
+        "mastodon": AccountSetup("mastodon", ComposeSettings(platform=Platform.MASTODON)),
+        "bluesky": AccountSetup("bluesky", ComposeSettings(platform=Platform.BLUESKY)),
     }
 
 

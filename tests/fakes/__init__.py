@@ -13,6 +13,8 @@ interrupted, printing their URLs and credentials as one JSON line.
 
 from .feed_server import FeedItem, FeedServer
 from .graph_api import FakeGraph, GraphPost
+from .mastodon_api import FakeMastodon, Status
 from .x_api import FakeX, Tweet
 
-__all__ = ["FakeGraph", "FakeX", "FeedItem", "FeedServer", "GraphPost", "Tweet"]
+__all__ = ["FakeGraph", "FakeMastodon", "FakeX", "FeedItem", "FeedServer", "GraphPost",
+           "Status", "Tweet"]

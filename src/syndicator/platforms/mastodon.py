@@ -23,6 +23,7 @@ import requests
 from mastodon import Mastodon
 from mastodon import errors as mastodon_errors
 
+from syndicator.compose.lengths import graphemes
 from syndicator.models import Platform, Post
 from syndicator.platforms.base import (
     AccountCache,
@@ -121,7 +122,8 @@ class MastodonPublisher:
         self._client = Mastodon(
             access_token=access_token, api_base_url=self.instance_url, session=session,
             request_timeout=timeout, ratelimit_method="throw",  # the outbox reschedules
-            mastodon_version="4.0.0", version_check_mode="none",
+            # a 4.x server without asking it: uploads go to /api/v2/media (v1 is deprecated)
+            mastodon_version="4.0.0", version_check_mode="created",
         )
         self._account_id: str | None = None
         self._limit: int | None = None
@@ -184,8 +186,12 @@ class MastodonPublisher:
         return None
 
     def text_limit(self) -> int | None:
-        """The instance's ``max_characters``, read once a day (kept in the state); 500
-        when the instance does not say."""
+        """What the text may hold: the instance's ``max_characters`` (read once a day and
+        kept in the state; 500 when the instance does not say), less the content warning,
+        which Mastodon counts with the text."""
+        return self._instance_limit() - graphemes(self.content_warning or "")
+
+    def _instance_limit(self) -> int:
         if self._limit is not None:
             return self._limit
         cached = self._cache.cached(self.account, LIMITS_KEY) if self._cache else None

@@ -1,0 +1,229 @@
+"""MastodonPublisher against the fake Mastodon: real Mastodon.py, real sockets, real keys."""
+
+from __future__ import annotations
+
+import io
+import socket
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from syndicator.models import Platform, Post
+from syndicator.platforms.base import (
+    Ambiguous,
+    AuthFailed,
+    Found,
+    NotFound,
+    PostKey,
+    Published,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from syndicator.platforms.mastodon import MastodonPublisher
+
+try:
+    from fakes import FakeMastodon
+except ImportError:  # tests/ became a package
+    from tests.fakes import FakeMastodon
+
+LINK = "https://news.example/2026/12/bridge-budget-vote"
+TEXT = f"“We will rebuild the bridge.” — Ellen Park\n\nCouncil backs the budget #Local\n{LINK}"
+KEY = PostKey(serial=7, created=datetime(2026, 12, 3, 19, 0, tzinfo=UTC), account="m")
+
+
+class MemoryCache:
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def cached(self, account: str, key: str) -> str | None:
+        return self.values.get((account, key))
+
+    def cache(self, account: str, key: str, value: str | None) -> None:
+        if value is None:
+            self.values.pop((account, key), None)
+        else:
+            self.values[(account, key)] = value
+
+
+def make(fake: FakeMastodon, *, token: str | None = None, timeout: float = 2.0,
+         cache: MemoryCache | None = None, **kw: object) -> MastodonPublisher:
+    return MastodonPublisher("m", instance_url=fake.url, access_token=token or fake.access_token,
+                             timeout=timeout, cache=cache, sleep=lambda s: None,
+                             **kw)  # type: ignore[arg-type]
+
+
+def post(text: str = TEXT, **kw: object) -> Post:
+    return Post("m", Platform.MASTODON, text, weighted_length=len(text), **kw)  # type: ignore[arg-type]
+
+
+def card(tmp_path: Path) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 675), "#111827").save(buffer, "PNG")
+    path = tmp_path / "card.png"
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+# ---- success path -------------------------------------------------------------------------
+
+def test_status_goes_out_with_card_alt_text_language_and_visibility(
+        fake_mastodon: FakeMastodon, tmp_path: Path) -> None:
+    publisher = make(fake_mastodon, visibility="unlisted", content_warning="News")
+    outcome = publisher.publish(post(media=(card(tmp_path),), alt_text="“We will rebuild.” — "
+                                     "Ellen Park", language="en-GB"), KEY)
+    assert isinstance(outcome, Published)
+    [status] = fake_mastodon.statuses
+    assert status.text == TEXT and outcome.remote_id == str(status.id)
+    assert outcome.url and outcome.url.endswith(str(status.id))
+    assert status.visibility == "unlisted" and status.spoiler_text == "News"
+    assert status.language == "en" and status.idempotency_key == KEY.token()
+    [media_id] = status.media_ids
+    assert fake_mastodon.media[str(media_id)].description == "“We will rebuild.” — Ellen Park"
+    assert fake_mastodon.count("POST /api/v2/media") == 1  # not the deprecated v1 route
+
+
+def test_a_resend_with_the_same_key_returns_the_first_status(
+        fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.inject("drop_after_commit")
+    first = make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(first, Ambiguous)  # created, but the answer was lost
+    second = make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(second, Published)
+    assert len(fake_mastodon.statuses) == 1 and second.remote_id == str(
+        fake_mastodon.statuses[0].id)
+
+
+def test_another_delivery_with_the_same_text_is_another_status(
+        fake_mastodon: FakeMastodon) -> None:
+    publisher = make(fake_mastodon)
+    assert isinstance(publisher.publish(post(), KEY), Published)
+    assert isinstance(publisher.publish(post(), replace(KEY, serial=8)), Published)
+    assert len(fake_mastodon.statuses) == 2
+
+
+def test_a_card_still_processing_is_waited_for(fake_mastodon: FakeMastodon,
+                                               tmp_path: Path) -> None:
+    fake_mastodon.media_processing_polls = 2
+    outcome = make(fake_mastodon).publish(post(media=(card(tmp_path),), alt_text="A quote"), KEY)
+    assert isinstance(outcome, Published)
+    assert len(fake_mastodon.statuses[0].media_ids) == 1
+
+
+def test_a_missing_card_posts_the_text_alone(fake_mastodon: FakeMastodon,
+                                             tmp_path: Path) -> None:
+    outcome = make(fake_mastodon).publish(post(media=(str(tmp_path / "gone.png"),)), KEY)
+    assert isinstance(outcome, Published)
+    assert fake_mastodon.statuses[0].media_ids == [] and fake_mastodon.media == {}
+
+
+# ---- the instance's limit -----------------------------------------------------------------
+
+def test_the_instances_limit_is_read_once_and_kept(fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.max_characters = 1000
+    cache = MemoryCache()
+    assert make(fake_mastodon, cache=cache).text_limit() == 1000
+    calls = fake_mastodon.count("GET /api/v2/instance")
+    assert make(fake_mastodon, cache=cache).text_limit() == 1000  # a restart: from the state
+    assert fake_mastodon.count("GET /api/v2/instance") == calls == 1
+
+
+def test_an_unreachable_instance_gives_the_default_limit_and_is_asked_again() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    publisher = MastodonPublisher("m", instance_url=f"http://127.0.0.1:{port}",
+                                  access_token="t", timeout=1.0)
+    assert publisher.text_limit() == 500
+    assert publisher._limit is None
+
+
+def test_a_content_warning_takes_its_length_from_the_limit(fake_mastodon: FakeMastodon) -> None:
+    publisher = make(fake_mastodon, content_warning="Politics")
+    assert publisher.text_limit() == 500 - len("Politics")
+    assert isinstance(publisher.publish(post("x" * 492), KEY), Published)
+
+
+# ---- failures -----------------------------------------------------------------------------
+
+def test_a_bad_token_pauses_with_the_fix_and_no_secret(fake_mastodon: FakeMastodon) -> None:
+    outcome = make(fake_mastodon, token="wrong-token-123").publish(post(), KEY)
+    assert isinstance(outcome, AuthFailed) and "write:statuses" in outcome.reason
+    assert "wrong-token-123" not in repr(outcome)
+    reason = make(fake_mastodon, token="wrong-token-123").check()
+    assert reason is not None and reason.startswith("m: Mastodon rejected the access token")
+
+
+def test_a_token_without_write_scope_is_a_credentials_problem(
+        fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.scopes = ("read",)
+    outcome = make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(outcome, AuthFailed) and "scope" in outcome.reason
+
+
+def test_too_long_is_rejected_with_mastodons_reason(fake_mastodon: FakeMastodon) -> None:
+    outcome = make(fake_mastodon).publish(post("x" * 501), KEY)
+    assert isinstance(outcome, Rejected) and "character limit of 500" in outcome.reason
+
+
+def test_rate_limit_waits_until_the_servers_reset_time(fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.inject("rate_limit", reset_in=120)
+    before = datetime.now(UTC)
+    outcome = make(fake_mastodon, clock=lambda: before).publish(post(), KEY)
+    assert isinstance(outcome, RateLimited)
+    assert timedelta(seconds=100) < outcome.retry_at - before < timedelta(seconds=140)
+    assert fake_mastodon.statuses == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_ambiguous(fake_mastodon: FakeMastodon, status: int) -> None:
+    fake_mastodon.inject("server_error", status=status)
+    assert isinstance(make(fake_mastodon).publish(post(), KEY), Ambiguous)
+
+
+def test_nothing_listening_is_transient() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    publisher = MastodonPublisher("m", instance_url=f"http://127.0.0.1:{port}",
+                                  access_token="t", timeout=1.0)
+    assert isinstance(publisher.publish(post(), KEY), Transient)
+
+
+def test_a_dripping_answer_is_cut_at_the_deadline_and_reconciled(
+        fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.inject("drip_after_commit", interval=0.3)
+    started = time.monotonic()
+    outcome = make(fake_mastodon, timeout=1.0).publish(post(), KEY)
+    assert isinstance(outcome, Ambiguous) and time.monotonic() - started < 4
+    found = make(fake_mastodon).find(LINK, datetime.now(UTC) - timedelta(minutes=1))
+    assert isinstance(found, Found) and found.remote_id == str(fake_mastodon.statuses[0].id)
+
+
+# ---- reconciliation -----------------------------------------------------------------------
+
+def test_find_by_link_then_by_text(fake_mastodon: FakeMastodon) -> None:
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    publisher = make(fake_mastodon)
+    assert isinstance(publisher.find(LINK, since), NotFound)
+    fake_mastodon.add_status("Something else entirely")
+    make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(publisher.find(LINK + "?utm_source=x", since), Found)  # same article
+    plain = "“A quote with no link at all.” — Ellen Park"
+    fake_mastodon.add_status(plain)
+    found = publisher.find("https://elsewhere.example/none", since, plain)
+    assert isinstance(found, Found)
+
+
+def test_find_stops_at_posts_older_than_the_send(fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.add_status(TEXT, created_at=datetime.now(UTC) - timedelta(days=2))
+    found = make(fake_mastodon).find(LINK, datetime.now(UTC) - timedelta(minutes=1))
+    assert isinstance(found, NotFound)
+
+
+def test_check_passes_with_a_good_token(fake_mastodon: FakeMastodon) -> None:
+    assert make(fake_mastodon).check() is None
