@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 try:
-    from fakes import FakeGraph, FakeMastodon, FakeX, FeedServer
+    from fakes import FakeBluesky, FakeGraph, FakeMastodon, FakeX, FeedServer
 except ImportError:  # tests/ became a package
-    from tests.fakes import FakeGraph, FakeMastodon, FakeX, FeedServer
+    from tests.fakes import FakeBluesky, FakeGraph, FakeMastodon, FakeX, FeedServer
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +61,16 @@ def fake_graph() -> Iterator[FakeGraph]:
 def fake_mastodon() -> Iterator[FakeMastodon]:
     """A fresh fake Mastodon 4.3 instance with one account and its token."""
     server = FakeMastodon().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_bluesky() -> Iterator[FakeBluesky]:
+    """A fresh fake Bluesky PDS with one account and its app password."""
+    server = FakeBluesky().start()
     try:
         yield server
     finally:

@@ -11,10 +11,11 @@ They are also context managers, and ``python -m tests.fakes`` runs all three unt
 interrupted, printing their URLs and credentials as one JSON line.
 """
 
+from .bluesky_api import BskyPost, FakeBluesky
 from .feed_server import FeedItem, FeedServer
 from .graph_api import FakeGraph, GraphPost
 from .mastodon_api import FakeMastodon, Status
 from .x_api import FakeX, Tweet
 
-__all__ = ["FakeGraph", "FakeMastodon", "FakeX", "FeedItem", "FeedServer", "GraphPost",
-           "Status", "Tweet"]
+__all__ = ["BskyPost", "FakeBluesky", "FakeGraph", "FakeMastodon", "FakeX", "FeedItem",
+           "FeedServer", "GraphPost", "Status", "Tweet"]

@@ -164,9 +164,25 @@ class BlueskyPublisher:
                 rkey=key.tid() if key else None)
             created = self._call(lambda: self._client.com.atproto.repo.create_record(data))
         except (at_errors.AtProtocolError, OSError) as exc:
-            return self._outcome(exc)
+            outcome = self._outcome(exc)
+            if key is not None and isinstance(outcome, Ambiguous):
+                # The PDS answers a record key that is taken with a bare 500 (atproto
+                # #3718): whether this delivery's post exists is one read away.
+                return self._at_key(key.tid(), outcome)
+            return outcome
         rkey = str(created.uri).rsplit("/", 1)[-1]
         return Published(remote_id=str(created.uri), url=self._web_url(rkey))
+
+    def _at_key(self, rkey: str, otherwise: Outcome) -> Outcome:
+        """Published if this delivery's record exists at its key, else ``otherwise``."""
+        assert self._did is not None
+        params = models.ComAtprotoRepoGetRecord.Params(repo=self._did,
+                                                       collection=POST_COLLECTION, rkey=rkey)
+        try:
+            record = self._call(lambda: self._client.com.atproto.repo.get_record(params))
+        except (at_errors.AtProtocolError, OSError):
+            return otherwise  # not found, or no answer: the outbox reconciles later
+        return Published(remote_id=str(record.uri), url=self._web_url(rkey))
 
     def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
         """Look for ``url`` (else exactly ``text``) among our own posts since ``since``."""
