@@ -14,11 +14,39 @@ from typing import Any
 
 def write_config(tmp_path: Path, *, feed_url: str, fake_x: Any, fake_graph: Any,
                  every: str = "5m", backfill: int = 0, extra_feed: str = "",
-                 extra_x: str = "", extra_fb: str = "") -> tuple[Path, dict[str, str]]:
-    """A config that points the real client libraries at the local fakes.
+                 extra_x: str = "", extra_fb: str = "", fake_mastodon: Any = None,
+                 fake_bluesky: Any = None, extra_mastodon: str = "",
+                 extra_bluesky: str = "") -> tuple[Path, dict[str, str]]:
+    """A config that points the real client libraries at the local fakes (Mastodon and
+    Bluesky accounts only when their fakes are given).
 
     Returns the path and the environment holding the secrets (never in the YAML).
     """
+    accounts = ["x", "facebook"]
+    more, env = "", {}
+    if fake_mastodon is not None:
+        accounts.append("mastodon")
+        more += f"""\
+  mastodon:
+    platform: mastodon
+    instance_url: {fake_mastodon.url}
+    access_token: ${{MASTODON_TOKEN}}
+    timeout: 5s
+{extra_mastodon}
+"""
+        env["MASTODON_TOKEN"] = fake_mastodon.access_token
+    if fake_bluesky is not None:
+        accounts.append("bluesky")
+        more += f"""\
+  bluesky:
+    platform: bluesky
+    handle: {fake_bluesky.handle}
+    app_password: ${{BLUESKY_APP_PASSWORD}}
+    pds_url: {fake_bluesky.url}
+    timeout: 5s
+{extra_bluesky}
+"""
+        env["BLUESKY_APP_PASSWORD"] = fake_bluesky.app_password
     config = tmp_path / "syndicator.yaml"
     config.write_text(f"""\
 state: state/syndicator.db
@@ -26,7 +54,7 @@ feeds:
   - name: news
     url: {feed_url}
     every: {every}
-    post_to: [x, facebook]
+    post_to: [{", ".join(accounts)}]
     backfill: {backfill}
     fetch_article: never
 {extra_feed}
@@ -47,8 +75,8 @@ accounts:
     graph_url: {fake_graph.url}
     timeout: 5s
 {extra_fb}
-""")
-    env = {
+{more}""")
+    env |= {
         "X_CONSUMER_KEY": fake_x.consumer_key,
         "X_CONSUMER_SECRET": fake_x.consumer_secret,
         "X_ACCESS_TOKEN": fake_x.access_token,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from syndicator.compose.settings import CardSettings
 from syndicator.compose.text import (
     ELLIPSIS,
+    as_standalone_quote,
     char_prefixes,
     clean_inline,
     clip,
@@ -150,7 +151,7 @@ def card_alt_text(quote: Quote, site: str | None) -> str:
     """What a card says, for readers who cannot see it: the quote, its speaker, the site."""
     speaker = clean_inline(quote.speaker)
     tail = "".join(f" — {part}" for part in (speaker, clean_inline(site)) if part)
-    words = clean_inline(quote.text)
+    words = as_standalone_quote(clean_inline(quote.text))
     room = ALT_TEXT_CHARS - len(tail) - 2
     return f"“{clip(words, room)}”{tail}" if room > 50 else clip(f"“{words}”", ALT_TEXT_CHARS)
 
@@ -175,7 +176,9 @@ def render_card(
     footer_height = int(footer_px * 2 * _LINE_SPACING) + margin // 2
     box_height = height - 2 * margin - footer_height
 
-    layout = _quote_layout(clean_inline(quote.text), settings.font, text_width, box_height)
+    # shown on its own, like the post's quote: "…the city," ends "…the city."
+    layout = _quote_layout(as_standalone_quote(clean_inline(quote.text)), settings.font,
+                           text_width, box_height)
     if layout is not None:
         font, lines = layout
         line_px = int(font.size * _LINE_SPACING)
