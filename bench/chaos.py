@@ -1,20 +1,24 @@
 """Chaos: the real daemon, SIGKILLed at random, against platforms that fail a third of calls.
 
-Runs ``python -m syndicator --config C run`` as a subprocess against the fake X and
-Graph APIs and the feed server (all in this process), for N rounds: each round the
+Runs ``python -m syndicator --config C run`` as a subprocess against the fake X, Graph,
+Mastodon and Bluesky APIs and the feed server (all in this process), for N rounds: each round the
 feed may gain items, the daemon starts, runs for a random while and is killed with
 SIGKILL. About 30 % of API calls fail the ways platform-apis.md E.3 lists — short 429s,
 FB 4/613/80001 and #2, 5xx and HTML 502, hangs past the client timeout, connection resets
 before and *after* the platform committed the post, and the platforms' own duplicate
-answers (X 403, FB #506) when a copy already exists. Credential errors are left out:
-they pause an account until a human acts.
+answers (X 403, FB #506) when a copy already exists; Mastodon answers a repeated
+Idempotency-Key with the first status, and Bluesky refuses a taken record key (a bare
+500), as the real services do. Credential errors are left out: they pause an account until
+a human acts.
 
 A final run with faults off lets everything drain; then, per account:
   posted        eligible articles (added after the first poll; backfill 0) with a post
   duplicates    posts for an article beyond the first
   lost          eligible articles with no post
   unknown_left  deliveries left unknown/sending/reconciling in the state
-  resends       POSTs for an article the platform already had (masked or not)
+  resends       POSTs for an article the platform already had (masked or not); on
+                Mastodon and Bluesky, only those with a new key (a repeated key is the
+                platform's own guard doing its job, counted as "absorbed")
 All but `posted` must be 0 and `posted` must equal the eligible count; else exit 1.
 
     python bench/chaos.py [--rounds 50] [--seed N] [--fault-rate 0.3] [--cards] [--keep]
@@ -45,7 +49,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
-from tests.fakes import FakeGraph, FakeX, FeedServer  # noqa: E402
+from tests.fakes import FakeBluesky, FakeGraph, FakeMastodon, FakeX, FeedServer  # noqa: E402
 from tests.fakes._server import Action, Hang, Reply, Request  # noqa: E402
 
 from syndicator.store import Store, link_key  # noqa: E402
@@ -67,6 +71,7 @@ class Chaos:
     calls: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     resends: Counter[str] = field(default_factory=Counter)
+    absorbed: Counter[str] = field(default_factory=Counter)
 
     def roll(self, platform: str, options: list[tuple[str, float]], *,
              exists: bool = False) -> str | None:
@@ -103,6 +108,12 @@ X_READ = [("rate_limit", 2), ("server_error", 2), ("hang", 1)]
 FB_POST = [("rate_limit", 2), ("2", 2), ("html_502", 2), ("hang", 2), ("drop_after_commit", 3),
            ("commit_html_502", 2), ("commit_hang", 2), ("duplicate", 2)]
 FB_READ = [("rate_limit", 1), ("2", 2), ("html_502", 1), ("hang", 1)]
+M_POST = [("rate_limit", 3), ("server_error", 2), ("html_502", 1), ("hang", 2), ("drop", 1),
+          ("drop_after_commit", 3), ("commit_503", 2), ("commit_hang", 2)]
+M_READ = [("rate_limit", 2), ("server_error", 2), ("hang", 1)]
+B_POST = [("rate_limit", 3), ("server_error", 2), ("proxy_error", 1), ("hang", 2),
+          ("drop", 1), ("drop_after_commit", 3), ("commit_503", 2), ("commit_hang", 2)]
+B_READ = [("rate_limit", 2), ("server_error", 2), ("hang", 1)]
 
 
 class ChaosX(FakeX):
@@ -196,6 +207,109 @@ class ChaosGraph(FakeGraph):
         return super().dispatch(request)
 
 
+class ChaosMastodon(FakeMastodon):
+    """FakeMastodon whose every call may fail. Its Idempotency-Key guard stays on (it is
+    the platform's); a create for a text it holds under another key is a resend."""
+
+    def __init__(self, chaos: Chaos) -> None:
+        super().__init__(rate_limit=100_000)
+        self.chaos = chaos
+
+    def dispatch(self, request: Request) -> Action:
+        endpoint, _ = self._endpoint(request)
+        if endpoint == "POST /api/v1/statuses":
+            text = _form_or_json(request).get("status")
+            key = request.header("Idempotency-Key")
+            with self.lock:
+                held = [st for st in self.statuses if st.text == text and not st.deleted]
+            if held and any(st.idempotency_key != key for st in held):
+                self.chaos.resends["mastodon"] += 1
+            elif held:
+                self.chaos.absorbed["mastodon"] += 1
+            options = M_POST
+        elif endpoint in ("GET /api/v1/accounts/:id/statuses",
+                          "GET /api/v1/accounts/verify_credentials", "POST /api/v2/media"):
+            options = M_READ
+        else:
+            return super().dispatch(request)
+        kind = self.chaos.roll("mastodon", options)
+        if kind is None:
+            return _slow(self.chaos, lambda: super(ChaosMastodon, self).dispatch(request))
+        self.chaos.count("mastodon", kind)
+        if kind == "rate_limit":
+            self.inject("rate_limit", endpoint=endpoint, reset_in=self.chaos.rng.randint(1, 4))
+        elif kind == "server_error":
+            self.inject("server_error", endpoint=endpoint, status=503, json=True)
+        elif kind == "html_502":
+            self.inject("server_error", endpoint=endpoint, status=502)
+        elif kind == "hang":
+            self.inject("hang", endpoint=endpoint, seconds=HANG)
+        elif kind in ("drop", "drop_after_commit"):
+            self.inject(kind, endpoint=endpoint)
+        else:
+            return _after_commit(kind, super().dispatch(request))
+        return super().dispatch(request)
+
+
+class ChaosBluesky(FakeBluesky):
+    """FakeBluesky whose every call may fail. A taken record key is refused (the PDS's own
+    guard); a create for a text it holds under another key is a resend."""
+
+    def __init__(self, chaos: Chaos) -> None:
+        super().__init__(rate_limits={"global-ip": (100_000, 300.0)})
+        self.chaos = chaos
+
+    def dispatch(self, request: Request) -> Action:
+        nsid = request.path[len("/xrpc/"):].rstrip("/") if request.path.startswith(
+            "/xrpc/") else ""
+        if nsid == "com.atproto.repo.createRecord":
+            body = _form_or_json(request)
+            text = (body.get("record") or {}).get("text")
+            rkey = body.get("rkey")
+            with self.lock:
+                held = [p for p in self.posts if p.text == text]
+            if held and any(p.rkey != rkey for p in held):
+                self.chaos.resends["bluesky"] += 1
+            elif held:
+                self.chaos.absorbed["bluesky"] += 1
+            options = B_POST
+        elif nsid in ("com.atproto.repo.listRecords", "com.atproto.repo.getRecord",
+                      "com.atproto.repo.uploadBlob"):
+            options = B_READ
+        else:
+            return super().dispatch(request)
+        kind = self.chaos.roll("bluesky", options)
+        if kind is None:
+            return _slow(self.chaos, lambda: super(ChaosBluesky, self).dispatch(request))
+        self.chaos.count("bluesky", kind)
+        if kind == "rate_limit":
+            self.inject("rate_limit", endpoint=nsid,
+                        reset=int(time.time()) + self.chaos.rng.randint(1, 4))
+        elif kind == "server_error":
+            self.inject("server_error", endpoint=nsid, status=503)
+        elif kind == "proxy_error":
+            self.inject("proxy_error", endpoint=nsid, status=502)
+        elif kind == "hang":
+            self.inject("hang", endpoint=nsid, seconds=HANG)
+        elif kind in ("drop", "drop_after_commit"):
+            self.inject(kind, endpoint=nsid)
+        else:
+            return _after_commit(kind, super().dispatch(request))
+        return super().dispatch(request)
+
+
+def _form_or_json(request: Request) -> dict:
+    """The parameters of a POST, form-encoded or JSON."""
+    from urllib.parse import parse_qs
+
+    try:
+        body = json.loads(request.body or b"{}")
+        return body if isinstance(body, dict) else {}
+    except ValueError:
+        pass
+    return {k: v[0] for k, v in parse_qs(request.body.decode("utf-8", "replace")).items()}
+
+
 def _slow(chaos: Chaos, answer: Callable[[], Action]) -> Action:
     """A normal answer, with latency before the work and after it (the reply in flight)."""
     time.sleep(chaos.latency())
@@ -217,8 +331,8 @@ def _after_commit(kind: str, reply: Action) -> Action:
                  [("content-type", "application/json; charset=utf-8")])
 
 
-def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph, *,
-                 cards: bool) -> Path:
+def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph,
+                 mastodon: FakeMastodon, bluesky: FakeBluesky, *, cards: bool) -> Path:
     x_card = "    card: {}\n" if cards else ""
     fb_photo = "    format: photo\n" if cards else ""
     config = work / "syndicator.yaml"
@@ -229,7 +343,7 @@ feeds:
   - name: chaos
     url: {feeds.feed_url("/feed")}
     every: 1s
-    post_to: [x, facebook]
+    post_to: [x, facebook, mastodon, bluesky]
     backfill: 0
     fetch_article: never
 accounts:
@@ -249,15 +363,29 @@ accounts:
     graph_url: {graph.url}
     timeout: {CLIENT_TIMEOUT:g}s
     utm: {{utm_source: chaos}}
-{fb_photo}""")
+{fb_photo}  mastodon:
+    platform: mastodon
+    instance_url: {mastodon.url}
+    access_token: ${{MASTODON_TOKEN}}
+    timeout: {CLIENT_TIMEOUT:g}s
+{x_card}  bluesky:
+    platform: bluesky
+    handle: {bluesky.handle}
+    app_password: ${{BLUESKY_APP_PASSWORD}}
+    pds_url: {bluesky.url}
+    timeout: {CLIENT_TIMEOUT:g}s
+    utm: {{utm_source: bluesky}}
+{x_card}""")
     return config
 
 
-def daemon_env(x: FakeX, graph: FakeGraph) -> dict[str, str]:
+def daemon_env(x: FakeX, graph: FakeGraph, mastodon: FakeMastodon,
+               bluesky: FakeBluesky) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SYNDICATOR_")}
     env.update(X_CONSUMER_KEY=x.consumer_key, X_CONSUMER_SECRET=x.consumer_secret,
                X_ACCESS_TOKEN=x.access_token, X_ACCESS_TOKEN_SECRET=x.access_token_secret,
-               FB_PAGE_TOKEN=graph.page_token, PYTHONUNBUFFERED="1",
+               FB_PAGE_TOKEN=graph.page_token, MASTODON_TOKEN=mastodon.access_token,
+               BLUESKY_APP_PASSWORD=str(bluesky.app_password), PYTHONUNBUFFERED="1",
                PYTHONPATH=str(REPO / "src"))
     return env
 
@@ -287,9 +415,13 @@ class Feed:
         return link
 
 
-def posts_by_article(x: FakeX, graph: FakeGraph) -> dict[str, Counter[str]]:
+ACCOUNTS = ("x", "facebook", "mastodon", "bluesky")
+
+
+def posts_by_article(x: FakeX, graph: FakeGraph, mastodon: FakeMastodon,
+                     bluesky: FakeBluesky) -> dict[str, Counter[str]]:
     """How many posts each account holds per article (by link identity)."""
-    tally: dict[str, Counter[str]] = {"x": Counter(), "facebook": Counter()}
+    tally: dict[str, Counter[str]] = {account: Counter() for account in ACCOUNTS}
     for tweet in x.posts:
         for key in {link_key(u) for u in tweet.expanded_urls}:
             tally["x"][key] += 1
@@ -298,13 +430,22 @@ def posts_by_article(x: FakeX, graph: FakeGraph) -> dict[str, Counter[str]]:
             u for u in (post.message or "").split() if u.startswith("https://chaos.")]
         for key in {link_key(u) for u in links}:
             tally["facebook"][key] += 1
+    for status in mastodon.posts:
+        links = [u for u in status.text.split() if u.startswith("https://chaos.")]
+        for key in {link_key(u) for u in links}:
+            tally["mastodon"][key] += 1
+    for skeet in bluesky.posts:
+        external = (skeet.embed or {}).get("external") or {}
+        links = [*skeet.links, *([external["uri"]] if external.get("uri") else [])]
+        for key in {link_key(u) for u in links}:
+            tally["bluesky"][key] += 1
     return tally
 
 
-def drained(store: Store, eligible: list[str], x: FakeX, graph: FakeGraph) -> bool:
+def drained(store: Store, eligible: list[str], *fakes: object) -> bool:
     if store.deliveries(statuses=ACTIVE, limit=1):
         return False
-    tally = posts_by_article(x, graph)
+    tally = posts_by_article(*fakes)  # type: ignore[arg-type]
     return all(tally[a][link_key(link)] for a in tally for link in eligible)
 
 
@@ -326,7 +467,9 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="syndicator-chaos-"))
     started = time.monotonic()
     x, graph, server = ChaosX(chaos).start(), ChaosGraph(chaos).start(), FeedServer().start()
-    for fake in (x, graph, server):  # a reset socket is the point here, not news
+    mastodon, bluesky = ChaosMastodon(chaos).start(), ChaosBluesky(chaos).start()
+    platforms = (x, graph, mastodon, bluesky)
+    for fake in (*platforms, server):  # a reset socket is the point here, not news
         fake._server.handle_error = lambda *_: None  # type: ignore[union-attr,method-assign]
     log_path = work / "daemon.log"
     kills = 0
@@ -334,8 +477,8 @@ def main() -> int:
         feed = Feed(server, quotes=args.cards)
         for _ in range(3):
             feed.add()  # there before the first poll: seen, never posted (backfill 0)
-        config = write_config(work, server, x, graph, cards=args.cards)
-        env = daemon_env(x, graph)
+        config = write_config(work, server, x, graph, mastodon, bluesky, cards=args.cards)
+        env = daemon_env(x, graph, mastodon, bluesky)
         command = [sys.executable, "-m", "syndicator", "--config", str(config)]
         first = subprocess.run([*command, "now"], env=env, capture_output=True, text=True,
                                timeout=60)
@@ -371,15 +514,15 @@ def main() -> int:
                           f"{sum(chaos.faults.values())} faults so far "
                           f"({time.monotonic() - started:.0f}s)", flush=True)
             chaos.enabled = False
-            x.faults.clear()
-            graph.faults.clear()
+            for fake in platforms:
+                fake.faults.clear()
             log.write("---- final run, faults off ----\n")
             log.flush()
             daemon = subprocess.Popen([*command, "run"], env=env, stdout=log,
                                       stderr=subprocess.STDOUT)
             store = Store(work / "state" / "syndicator.db")
             deadline = time.monotonic() + args.drain_timeout
-            while time.monotonic() < deadline and not drained(store, feed.links, x, graph):
+            while time.monotonic() < deadline and not drained(store, feed.links, *platforms):
                 time.sleep(1.0)
             drain_seconds = args.drain_timeout - max(0.0, deadline - time.monotonic())
             daemon.send_signal(signal.SIGTERM)
@@ -388,18 +531,19 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 daemon.kill()
                 daemon.wait()
-        return report(store, feed, x, graph, chaos, kills=kills, seed=seed, work=work,
+        return report(store, feed, platforms, chaos, kills=kills, seed=seed, work=work,
                       elapsed=time.monotonic() - started, drain=drain_seconds,
                       keep=args.keep)
     finally:
-        for fake in (x, graph, server):
+        for fake in (*platforms, server):
             fake.stop()
 
 
-def report(store: Store, feed: Feed, x: FakeX, graph: FakeGraph, chaos: Chaos, *,
+def report(store: Store, feed: Feed, platforms: tuple[FakeX, FakeGraph, FakeMastodon,
+                                                      FakeBluesky], chaos: Chaos, *,
            kills: int, seed: int, work: Path, elapsed: float, drain: float,
            keep: bool) -> int:
-    tally = posts_by_article(x, graph)
+    tally = posts_by_article(*platforms)
     eligible = {link_key(link) for link in feed.links}
     calls = sum(chaos.calls.values())
     log = (work / "daemon.log").read_text(errors="replace")
@@ -412,9 +556,9 @@ def report(store: Store, feed: Feed, x: FakeX, graph: FakeGraph, chaos: Chaos, *
           f"{drain:.0f}s; {elapsed:.0f}s in all")
     print("faults: " + ", ".join(f"{k} {n}" for k, n in sorted(chaos.faults.items())))
     print(f"\n{'account':10} {'posted':>7} {'duplicates':>11} {'lost':>5} {'unknown_left':>13} "
-          f"{'resends':>8} {'failed':>7} {'unexpected':>11}")
+          f"{'resends':>8} {'absorbed':>9} {'failed':>7} {'unexpected':>11}")
     ok = True
-    for account in ("x", "facebook"):
+    for account in ACCOUNTS:
         counts = tally[account]
         posted = sum(1 for key in eligible if counts[key])
         duplicates = sum(n - 1 for n in counts.values() if n > 1)
@@ -424,7 +568,7 @@ def report(store: Store, feed: Feed, x: FakeX, graph: FakeGraph, chaos: Chaos, *
         unexpected = sum(n for key, n in counts.items() if key not in eligible)
         resends = chaos.resends[account]
         print(f"{account:10} {posted:>7} {duplicates:>11} {lost:>5} {unknown_left:>13} "
-              f"{resends:>8} {failed:>7} {unexpected:>11}")
+              f"{resends:>8} {chaos.absorbed[account]:>9} {failed:>7} {unexpected:>11}")
         ok &= (posted == len(eligible) and duplicates == lost == unknown_left == resends
                == failed == unexpected == 0)
     print(f"\nrequirements (duplicates 0, lost 0, unknown_left 0, every article on every "
