@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from syndicator.cli import cli
-from syndicator.compose import weighted_length
+from syndicator.compose import short_link, weighted_length
+from syndicator.compose.lengths import bluesky_length, mastodon_length
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -85,6 +86,13 @@ def test_preview_every_real_feed_fits_the_limits(path: Path, tmp_path: Path,
             if post["platform"] == "twitter":
                 assert post["weighted_length"] == weighted_length(text) <= 280
                 assert post["limit"] == 280
+            elif post["platform"] == "mastodon":
+                assert post["weighted_length"] == mastodon_length(text) <= 500
+                assert post["link"] is None and post["limit"] == 500
+            elif post["platform"] == "bluesky":
+                assert post["weighted_length"] == bluesky_length(text) <= 300
+                assert post["link"] == item["url"] or not item["url"]
+                assert not item["url"] or short_link(item["url"]) in text
             else:
                 assert post["link"] == item["url"] or not item["url"]
             assert text.strip()

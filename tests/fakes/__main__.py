@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 
-from . import FakeGraph, FakeX, FeedServer
+from . import FakeBluesky, FakeGraph, FakeMastodon, FakeX, FeedServer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port-x", type=int, default=0)
     parser.add_argument("--port-graph", type=int, default=0)
     parser.add_argument("--port-feed", type=int, default=0)
+    parser.add_argument("--port-mastodon", type=int, default=0)
+    parser.add_argument("--port-bluesky", type=int, default=0)
     parser.add_argument("--feed-dir", help="serve every file of this directory at /<name>")
     args = parser.parse_args(argv)
     done = threading.Event()
@@ -28,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     x = FakeX(port=args.port_x).start()
     graph = FakeGraph(port=args.port_graph).start()
     feeds = FeedServer(port=args.port_feed).start()
+    mastodon = FakeMastodon(port=args.port_mastodon).start()
+    bluesky = FakeBluesky(port=args.port_bluesky).start()
     if args.feed_dir:
         from pathlib import Path
 
@@ -39,10 +43,13 @@ def main(argv: list[str] | None = None) -> int:
               "access_token": x.access_token, "access_token_secret": x.access_token_secret},
         "facebook": {"url": graph.url, "page_id": graph.page_id, "access_token": graph.page_token},
         "feeds": {"url": feeds.url},
+        "mastodon": {"url": mastodon.url, "access_token": mastodon.access_token},
+        "bluesky": {"url": bluesky.url, "handle": bluesky.handle,
+                    "app_password": bluesky.app_password},
     }), flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         done.wait()
-    for server in (x, graph, feeds):
+    for server in (x, graph, feeds, mastodon, bluesky):
         server.stop()
     return 0
 
