@@ -212,7 +212,11 @@ class ChaosMastodon(FakeMastodon):
     the platform's); a create for a text it holds under another key is a resend."""
 
     def __init__(self, chaos: Chaos) -> None:
+        # the bench packs hours of news into minutes: the server's own limits (300 calls
+        # per 5 minutes, 30 uploads per 30 minutes) would pause the account for the rest
+        # of the run; the injected 429s test that path
         super().__init__(rate_limit=100_000)
+        self.media_rate_limit = (100_000, 1800)
         self.chaos = chaos
 
     def dispatch(self, request: Request) -> Action:

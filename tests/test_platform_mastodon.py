@@ -227,3 +227,15 @@ def test_find_stops_at_posts_older_than_the_send(fake_mastodon: FakeMastodon) ->
 
 def test_check_passes_with_a_good_token(fake_mastodon: FakeMastodon) -> None:
     assert make(fake_mastodon).check() is None
+
+
+def test_the_upload_throttle_pauses_the_account_and_posts_nothing(
+        fake_mastodon: FakeMastodon, tmp_path: Path) -> None:
+    fake_mastodon.media_rate_limit = (1, 1800)  # Mastodon: 30 uploads per 30 minutes
+    publisher = make(fake_mastodon)
+    assert isinstance(publisher.publish(post(media=(card(tmp_path),)), KEY), Published)
+    outcome = publisher.publish(post("Next", media=(card(tmp_path),)), replace(KEY, serial=8))
+    assert isinstance(outcome, RateLimited)
+    # the end of the server's 30-minute upload window
+    assert datetime.now(UTC) < outcome.retry_at <= datetime.now(UTC) + timedelta(minutes=30)
+    assert len(fake_mastodon.statuses) == 1
