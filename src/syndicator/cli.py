@@ -420,8 +420,9 @@ def check(ctx: click.Context) -> None:
             problems += 1
     if problems:
         ctx.exit(1)
-    publishers = build_publishers(config, dry_run=False, clock=ctx.obj["clock"])
     store = Store(config.state) if config.state.exists() else None
+    # a Bluesky session made here is kept for the daemon, as a Mastodon server's limits
+    publishers = build_publishers(config, dry_run=False, clock=ctx.obj["clock"], cache=store)
     for name, publisher in publishers.items():
         reason = publisher.check()
         if reason is None:
