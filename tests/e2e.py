@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -84,6 +85,13 @@ accounts:
         "FB_PAGE_TOKEN": fake_graph.page_token,
     }
     return config, env
+
+
+def closed_port_url() -> str:
+    """A local address where nothing listens: a connection is refused before any byte."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def syndicate_env(secrets: dict[str, str]) -> dict[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +25,9 @@ from syndicator.platforms.base import (
     Transient,
 )
 from syndicator.platforms.bluesky import BlueskyPublisher, facets_for
+from syndicator.store import Store
+
+from e2e import closed_port_url
 
 try:
     from fakes import FakeBluesky
@@ -38,22 +40,8 @@ TEXT = (f"“Nous reconstruirons le pont.” — Élise Park\n\nLe conseil vote 
 KEY = PostKey(serial=7, created=datetime(2026, 12, 3, 19, 0, tzinfo=UTC), account="b")
 
 
-class MemoryCache:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def cached(self, account: str, key: str) -> str | None:
-        return self.values.get((account, key))
-
-    def cache(self, account: str, key: str, value: str | None) -> None:
-        if value is None:
-            self.values.pop((account, key), None)
-        else:
-            self.values[(account, key)] = value
-
-
 def make(fake: FakeBluesky, *, password: str | None = None, timeout: float = 2.0,
-         cache: MemoryCache | None = None) -> BlueskyPublisher:
+         cache: Store | None = None) -> BlueskyPublisher:
     return BlueskyPublisher("b", handle=fake.handle,
                             app_password=password or str(fake.app_password),
                             pds_url=fake.url, timeout=timeout, cache=cache)
@@ -99,8 +87,9 @@ def test_post_with_facets_link_card_thumbnail_and_language(fake_bluesky: FakeBlu
     assert fake_bluesky.blobs[thumb_cid].mime_type == "image/png"
 
 
-def test_the_session_is_kept_in_the_state_and_reused(fake_bluesky: FakeBluesky) -> None:
-    cache = MemoryCache()
+def test_the_session_is_kept_in_the_state_and_reused(fake_bluesky: FakeBluesky,
+                                                     tmp_path: Path) -> None:
+    cache = Store(tmp_path / "state.db")  # the real state keeps it
     assert isinstance(make(fake_bluesky, cache=cache).publish(post(), KEY), Published)
     assert cache.cached("b", "bluesky.session")
     again = make(fake_bluesky, cache=cache)  # a restart
@@ -109,8 +98,8 @@ def test_the_session_is_kept_in_the_state_and_reused(fake_bluesky: FakeBluesky) 
 
 
 def test_an_expired_session_is_made_again_and_the_post_goes_out(
-        fake_bluesky: FakeBluesky) -> None:
-    cache = MemoryCache()
+        fake_bluesky: FakeBluesky, tmp_path: Path) -> None:
+    cache = Store(tmp_path / "state.db")  # the real state keeps it
     make(fake_bluesky, cache=cache).publish(post(), KEY)
     fake_bluesky.advance(3 * 3600)  # the kept access token has expired on the server
     fake_bluesky.revoke_sessions()  # and its refresh token was revoked
@@ -192,11 +181,8 @@ def test_server_errors_without_a_record_stay_ambiguous(fake_bluesky: FakeBluesky
 
 
 def test_nothing_listening_is_transient() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     publisher = BlueskyPublisher("b", handle="a.bsky.social", app_password="p",
-                                 pds_url=f"http://127.0.0.1:{port}", timeout=1.0)
+                                 pds_url=closed_port_url(), timeout=1.0)
     assert isinstance(publisher.publish(post(), KEY), Transient)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +21,8 @@ from syndicator.platforms.base import (
     Transient,
 )
 from syndicator.platforms.facebook import FacebookPublisher
+
+from e2e import closed_port_url
 
 try:
     from fakes import FakeGraph
@@ -94,11 +95,6 @@ def test_post_without_link_is_a_status(fake_graph: FakeGraph) -> None:
 
 
 # ---- platform-apis.md D.3 / E.3, one test per row -------------------------------------------
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.mark.parametrize(("subcode", "needle"), [

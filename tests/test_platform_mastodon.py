@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -25,6 +24,9 @@ from syndicator.platforms.base import (
     Transient,
 )
 from syndicator.platforms.mastodon import MastodonPublisher
+from syndicator.store import Store
+
+from e2e import closed_port_url
 
 try:
     from fakes import FakeMastodon
@@ -36,22 +38,8 @@ TEXT = f"“We will rebuild the bridge.” — Ellen Park\n\nCouncil backs the b
 KEY = PostKey(serial=7, created=datetime(2026, 12, 3, 19, 0, tzinfo=UTC), account="m")
 
 
-class MemoryCache:
-    def __init__(self) -> None:
-        self.values: dict[tuple[str, str], str] = {}
-
-    def cached(self, account: str, key: str) -> str | None:
-        return self.values.get((account, key))
-
-    def cache(self, account: str, key: str, value: str | None) -> None:
-        if value is None:
-            self.values.pop((account, key), None)
-        else:
-            self.values[(account, key)] = value
-
-
 def make(fake: FakeMastodon, *, token: str | None = None, timeout: float = 2.0,
-         cache: MemoryCache | None = None, **kw: object) -> MastodonPublisher:
+         cache: Store | None = None, **kw: object) -> MastodonPublisher:
     return MastodonPublisher("m", instance_url=fake.url, access_token=token or fake.access_token,
                              timeout=timeout, cache=cache, sleep=lambda s: None,
                              **kw)  # type: ignore[arg-type]
@@ -123,9 +111,10 @@ def test_a_missing_card_posts_the_text_alone(fake_mastodon: FakeMastodon,
 
 # ---- the instance's limit -----------------------------------------------------------------
 
-def test_the_instances_limit_is_read_once_and_kept(fake_mastodon: FakeMastodon) -> None:
+def test_the_instances_limit_is_read_once_and_kept(fake_mastodon: FakeMastodon,
+                                                   tmp_path: Path) -> None:
     fake_mastodon.max_characters = 1000
-    cache = MemoryCache()
+    cache = Store(tmp_path / "state.db")  # the real state keeps it
     assert make(fake_mastodon, cache=cache).text_limit() == 1000
     calls = fake_mastodon.count("GET /api/v2/instance")
     assert make(fake_mastodon, cache=cache).text_limit() == 1000  # a restart: from the state
@@ -133,10 +122,7 @@ def test_the_instances_limit_is_read_once_and_kept(fake_mastodon: FakeMastodon) 
 
 
 def test_an_unreachable_instance_gives_the_default_limit_and_is_asked_again() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    publisher = MastodonPublisher("m", instance_url=f"http://127.0.0.1:{port}",
+    publisher = MastodonPublisher("m", instance_url=closed_port_url(),
                                   access_token="t", timeout=1.0)
     assert publisher.text_limit() == 500
     assert publisher._limit is None
@@ -186,10 +172,7 @@ def test_server_errors_are_ambiguous(fake_mastodon: FakeMastodon, status: int) -
 
 
 def test_nothing_listening_is_transient() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    publisher = MastodonPublisher("m", instance_url=f"http://127.0.0.1:{port}",
+    publisher = MastodonPublisher("m", instance_url=closed_port_url(),
                                   access_token="t", timeout=1.0)
     assert isinstance(publisher.publish(post(), KEY), Transient)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +24,8 @@ from syndicator.platforms.base import (
     Transient,
 )
 from syndicator.platforms.twitter import TwitterPublisher
+
+from e2e import closed_port_url
 
 try:
     from fakes import FakeX
@@ -151,11 +152,6 @@ def test_requests_to_the_real_host_are_not_rerouted() -> None:
 
 
 # ---- platform-apis.md E.3, one test per row ----------------------------------------------
-
-def closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def test_connection_refused_is_transient_nothing_sent(fake_x: FakeX) -> None:
