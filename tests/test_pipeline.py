@@ -155,7 +155,7 @@ def test_an_article_that_fails_to_build_is_retried_not_lost(pipeline: Pipeline, 
 def test_one_accounts_failure_does_not_starve_the_others(pipeline: Pipeline,
                                                          feed_server) -> None:
     class Broken(DryRunPublisher):
-        def publish(self, post):
+        def publish(self, post, key=None):
             raise RuntimeError("a bug in one publisher")
 
     pipeline.outbox.publishers = {"x": Broken("x"), "fb": pipeline.publishers["fb"]}

@@ -194,7 +194,7 @@ def test_a_dripping_answer_is_cut_at_the_deadline_and_found(fake_bluesky: FakeBl
     outcome = publisher.publish(post(), KEY)
     assert time.monotonic() - started < 4
     # cut off, then the record at our key was read back: it is there
-    assert isinstance(outcome, Published | Ambiguous)
+    assert isinstance(outcome, Published) and outcome.remote_id == fake_bluesky.posts[0].uri
     found = make(fake_bluesky).find(LINK, datetime.now(UTC) - timedelta(minutes=1))
     assert isinstance(found, Found) and found.remote_id == fake_bluesky.posts[0].uri
     assert len(fake_bluesky.posts) == 1
@@ -213,3 +213,53 @@ def test_find_by_link_then_by_text(fake_bluesky: FakeBluesky) -> None:
     fake_bluesky.add_post("A post with no link")
     assert isinstance(publisher.find("https://elsewhere.example/x", since,
                                      "A post with no link"), Found)
+
+
+# ---- review findings ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["server_error", "hang"])
+def test_a_failed_sign_in_is_transient_and_posts_nothing(fake_bluesky: FakeBluesky,
+                                                         kind: str) -> None:
+    fake_bluesky.inject(kind, endpoint="com.atproto.server.createSession", status=503,
+                        seconds=3)
+    outcome = make(fake_bluesky, timeout=1.0).publish(post(), KEY)
+    assert isinstance(outcome, Transient) and "nothing was posted" in outcome.reason
+    assert fake_bluesky.posts == []
+
+
+def test_a_kept_session_is_not_used_for_another_handle_or_server(
+        fake_bluesky: FakeBluesky, tmp_path: Path) -> None:
+    state = Store(tmp_path / "state.db")
+    assert isinstance(make(fake_bluesky, cache=state).publish(post(), KEY), Published)
+    with FakeBluesky(handle="other.bsky.social", did="did:plc:otheraccount0000000000",
+                     app_password="abcd-efgh-ijkl-mnop") as other:
+        moved = make(other, cache=state)  # the operator moved the account name
+        assert isinstance(moved.publish(post("On the new account"), replace(KEY, serial=9)),
+                          Published)
+        assert [p.text for p in other.posts] == ["On the new account"]
+    assert len(fake_bluesky.posts) == 1
+
+
+def test_a_refused_card_posts_without_a_thumbnail(tmp_path: Path) -> None:
+    with FakeBluesky(blob_limit=1000) as fake:  # the upload is refused (413)
+        outcome = make(fake).publish(post(media=(card(tmp_path),)), KEY)
+        assert isinstance(outcome, Published)
+        assert "thumb" not in (fake.posts[0].embed or {})["external"]
+
+
+def test_a_taken_down_account_is_a_credentials_pause(fake_bluesky: FakeBluesky) -> None:
+    make(fake_bluesky).check()
+    fake_bluesky.inject("takedown")
+    outcome = make(fake_bluesky).publish(post(), KEY)
+    assert isinstance(outcome, AuthFailed) and "AccountTakedown" in outcome.reason
+
+
+def test_find_asks_for_the_record_at_the_key_first(fake_bluesky: FakeBluesky) -> None:
+    publisher = make(fake_bluesky)
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    assert isinstance(publisher.find("https://x.example/none", since, None, KEY), NotFound)
+    publisher.publish(post(), KEY)
+    listed = fake_bluesky.count("com.atproto.repo.listRecords")
+    found = publisher.find("https://x.example/none", since, None, KEY)
+    assert isinstance(found, Found) and found.remote_id == fake_bluesky.posts[0].uri
+    assert fake_bluesky.count("com.atproto.repo.listRecords") == listed  # no listing needed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from syndicator.compose.lengths import mastodon_length
 from syndicator.models import Platform, Post
 from syndicator.platforms.base import (
     Ambiguous,
@@ -222,3 +224,92 @@ def test_the_upload_throttle_pauses_the_account_and_posts_nothing(
     # the end of the server's 30-minute upload window
     assert datetime.now(UTC) < outcome.retry_at <= datetime.now(UTC) + timedelta(minutes=30)
     assert len(fake_mastodon.statuses) == 1
+
+
+# ---- review findings ----------------------------------------------------------------------
+
+def test_a_non_ascii_account_name_still_sends_an_ascii_key(fake_mastodon: FakeMastodon) -> None:
+    publisher = MastodonPublisher("新闻", instance_url=fake_mastodon.url,
+                                  access_token=fake_mastodon.access_token, timeout=2.0)
+    key = replace(KEY, account="新闻")
+    assert isinstance(publisher.publish(post(), key), Published)
+    assert fake_mastodon.statuses[0].idempotency_key == key.token() and key.token().isascii()
+
+
+def test_404_is_a_credentials_pause_naming_instance_url(fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.inject("not_found")
+    outcome = make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(outcome, AuthFailed) and "instance_url" in outcome.reason
+
+
+def test_unreadable_rate_limit_headers_on_a_success_are_not_a_rate_limit(
+        fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Mastodon.py raises its rate-limit error on a 2xx whose Reset it cannot parse: the
+    # status exists, so "nothing was created" would be a lie
+    original = fake_mastodon._rate_headers
+    monkeypatch.setattr(fake_mastodon, "_rate_headers", lambda *a: [
+        (k, "soon") if k == "X-RateLimit-Reset" else (k, v) for k, v in original(*a)])
+    outcome = make(fake_mastodon).publish(post(), KEY)
+    assert isinstance(outcome, Ambiguous) and len(fake_mastodon.statuses) == 1
+
+
+def test_a_lookup_that_runs_out_of_pages_is_not_a_not_found(
+        fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syndicator.platforms import mastodon as mastodon_module
+
+    monkeypatch.setattr(mastodon_module, "LOOKUP_PAGES", 2)
+    for n in range(100):  # 100 statuses since the send: more than 2 pages of 40
+        fake_mastodon.add_status(f"Other news {n}")
+    outcome = make(fake_mastodon).find(LINK, datetime.now(UTC) - timedelta(minutes=1))
+    assert isinstance(outcome, Transient)  # not NotFound: that would resend
+
+
+def test_an_unreachable_instance_is_not_asked_at_every_article(
+        fake_mastodon: FakeMastodon) -> None:
+    now = [datetime.now(UTC)]
+    publisher = make(fake_mastodon, clock=lambda: now[0])
+    fake_mastodon.max_characters = 1000
+    fake_mastodon.inject("server_error", status=503, endpoint="GET /api/v2/instance")
+    assert publisher.text_limit() == 500
+    assert publisher.text_limit() == 500
+    assert fake_mastodon.count("GET /api/v2/instance") == 1
+    now[0] += timedelta(minutes=6)
+    assert publisher.text_limit() == 1000
+
+
+def test_a_limit_kept_for_another_server_is_read_again(fake_mastodon: FakeMastodon,
+                                                       tmp_path: Path) -> None:
+    state = Store(tmp_path / "state.db")
+    state.cache("m", "mastodon.limits", json.dumps(
+        {"instance": "https://old.example", "max_characters": 5000,
+         "read_at": datetime.now(UTC).isoformat()}))
+    assert make(fake_mastodon, cache=state).text_limit() == 500
+
+
+def test_a_configured_max_length_above_the_servers_is_capped(
+        tmp_path: Path, feed_server, fake_x, fake_graph, fake_mastodon: FakeMastodon) -> None:
+    from syndicator.app import build_app
+    from syndicator.config import load_config
+
+    from e2e import write_config
+
+    fake_mastodon.max_characters = 300
+    title = "The council backs the bridge budget after a nine-hour meeting " * 7  # 434
+    feed_server.add_item("/feed", title.strip(), "https://n.example/2026/12/bridge/",
+                         published=datetime.now(UTC))
+    config, env = write_config(tmp_path, feed_url=feed_server.feed_url("/feed"),
+                               fake_x=fake_x, fake_graph=fake_graph,
+                               fake_mastodon=fake_mastodon, backfill=1,
+                               extra_mastodon="    max_length: 1000")
+    app = build_app(load_config(config, environ=env))
+    app.pipeline.poll(app.config.feed("news"))
+    results = {r.delivery.account: r.status for r in app.pipeline.publish_due()}
+    app.close()
+    assert results["mastodon"] == "sent"
+    [status] = fake_mastodon.statuses
+    assert 200 < mastodon_length(status.text) <= 300
+
+
+def test_a_url_ending_where_mastodons_pattern_stops_is_counted_with_its_tail() -> None:
+    assert mastodon_length("https://news.example.com/a?q=") == 23 + 1
+    assert mastodon_length("https://news.example.com/a?q=1") == 23

@@ -151,11 +151,12 @@ def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:
         price_post=price_post, price_post_with_url=price_post_with_url)
     attach = account.card is not None and (
         not isinstance(account, FacebookAccount) or account.format == "photo")
-    from_platform = isinstance(account, MastodonAccount) and account.max_length is None
+    mastodon = isinstance(account, MastodonAccount)
+    max_length_set = isinstance(account, MastodonAccount) and account.max_length is not None
     return AccountSetup(name=name, compose=compose, pacing=pacing,
                         fingerprint=fingerprint(account), charges=twitter, attach_card=attach,
                         quote_min_confidence=account.quote_min_confidence,
-                        limit_from_platform=from_platform)
+                        limit_from_platform=mastodon, max_length_set=max_length_set)
 
 
 def fingerprint(account: AnyAccount) -> str:

@@ -109,6 +109,15 @@ class _AccountBase(_Strict):
     # None: the quote engine's default (quotes/evidence.py DEFAULT_MIN_CONFIDENCE)
     quote_min_confidence: float | None = Field(default=None, ge=0.0, le=1.0)
 
+    @field_validator("timeout")
+    @classmethod
+    def _bounded_timeout(cls, value: timedelta) -> timedelta:
+        # a send makes up to about eight calls (session, card, alt text, post, read-back)
+        # and must end well inside the outbox's 15-minute lease
+        if not timedelta(seconds=1) <= value <= timedelta(seconds=90):
+            raise ValueError("timeout must be between 1s and 90s")
+        return value
+
     @field_validator("quiet_hours")
     @classmethod
     def _quiet(cls, value: str | None) -> str | None:
@@ -177,7 +186,7 @@ class FacebookAccount(_AccountBase):
 
 class MastodonAccount(_AccountBase):
     """A Mastodon account: the status fits the instance's own limit, read from the
-    instance (``max_length`` only lowers it)."""
+    instance (``max_length`` can only lower it)."""
 
     platform: Literal["mastodon"]
     instance_url: str = Field(pattern=r"^https?://[^/\s]+/?$")

@@ -79,8 +79,10 @@ class AccountSetup:
     charges: bool = False  # X bills per post: track the cost against the budget
     attach_card: bool = False  # render the quote card and attach it to the post
     quote_min_confidence: float | None = None  # None: the quote engine's default
-    # Mastodon without max_length: the instance's own limit (Publisher.text_limit)
+    # Mastodon: the instance's own limit (Publisher.text_limit) replaces the default
+    # max_length, and caps one the config sets
     limit_from_platform: bool = False
+    max_length_set: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,7 @@ class Outbox:
                 log.info("account %s: posted %s (%s)", name, d.article_link, url or remote_id)
                 return PublishResult(d, "sent", url or remote_id)
             case Duplicate(reason=reason):
-                found = publisher.find(_posted_url(d), self._since(d), d.text)
+                found = publisher.find(_posted_url(d), self._since(d), d.text, post_key(d))
                 found_id = found.remote_id if isinstance(found, Found) else None
                 found_url = found.url if isinstance(found, Found) else None
                 if isinstance(found, Found):
@@ -282,7 +284,7 @@ class Outbox:
 
     def _reconcile_one(self, d: Delivery, publisher: Publisher) -> PublishResult:
         name = d.account
-        found = publisher.find(_posted_url(d), self._since(d), d.text)
+        found = publisher.find(_posted_url(d), self._since(d), d.text, post_key(d))
         now = self.clock()
         if isinstance(found, Found):
             self._finish(d, status="sent", now=now, outcome="reconciled",

@@ -198,6 +198,8 @@ class Pipeline:
                 settings = _with_site(settings, site)
             if setup.limit_from_platform and account in self.publishers:
                 limit = self.publishers[account].text_limit()  # read once, then cached
+                if limit and setup.max_length_set:
+                    limit = min(limit, settings.max_length or limit)
                 if limit:
                     settings = replace(settings, max_length=limit)
             try:

@@ -22,7 +22,8 @@ from syndicator.models import Platform
 MASTODON_URL_LENGTH = 23
 BLUESKY_MAX_BYTES = 3000
 _GRAPHEME = regex.compile(r"\X")
-_REMOTE_MENTION = regex.compile(r"(?<![\w/])(@\w+)@[\w.-]+\w", regex.ASCII)
+_REMOTE_MENTION = regex.compile(r"(?<![\w/=])(@\w+)@[\w.-]+\w", regex.ASCII)
+_NOT_A_URL_END = "=%&~$,."
 # Bluesky's app shows a link as its host and the first characters of its path
 _SHORT_PATH = 15
 
@@ -42,6 +43,9 @@ def mastodon_length(text: str, url_length: int = MASTODON_URL_LENGTH) -> int:
     for start, end in find_urls(text):
         if not text[start:end].lower().startswith(("http://", "https://")):
             continue  # Mastodon links only URLs with a scheme; a bare domain is plain text
+        # Mastodon's URL pattern ends a path before these, twitter-text's does not: counted
+        # as text, they can only make us count more than Mastodon does, never less
+        end = start + len(text[start:end].rstrip(_NOT_A_URL_END))
         total += graphemes(text[pos:start]) + url_length
         pos = end
     rest = _REMOTE_MENTION.sub(r"\1", text[pos:]) if "@" in text else text[pos:]

@@ -7,6 +7,7 @@ never sleeps.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -103,20 +104,23 @@ class PostKey:
     account: str = ""
 
     def token(self) -> str:
-        return f"syndicator-{self.account}-{self.serial}-{self.micros()}"
-
-    def micros(self) -> int:
-        # the serial keeps deliveries queued by one poll (one timestamp) apart
-        return int(self.created.timestamp()) * 1_000_000 + self.created.microsecond + self.serial
+        """ASCII whatever the account's name (it travels in an HTTP header)."""
+        account = hashlib.sha256(self.account.encode()).hexdigest()[:12]
+        return f"syndicator-{account}-{self.serial}-{self._created_micros()}"
 
     def tid(self) -> str:
-        clock_id = sum(self.account.encode()) % 1024
-        value = (self.micros() << 10) | clock_id
+        """Deliveries queued by one poll share a creation time: the serial tells them
+        apart in the clock id (and, past 1,024 of them, in the microseconds)."""
+        micros = self._created_micros() + self.serial // 1024
+        value = (micros << 10) | (self.serial % 1024)
         out = []
         for _ in range(13):
             out.append(_TID_ALPHABET[value & 31])
             value >>= 5
         return "".join(reversed(out))
+
+    def _created_micros(self) -> int:
+        return int(self.created.timestamp()) * 1_000_000 + self.created.microsecond
 
 
 class AccountCache(Protocol):
@@ -136,7 +140,8 @@ class Publisher(Protocol):
     (Mastodon, Bluesky) derive theirs from it; the others ignore it. ``find`` looks for a
     post carrying ``url`` among the account's own posts since ``since`` (reconciliation
     after an ambiguous send), or failing that one whose text is exactly ``text``: an X
-    post with its link in a reply (or none) carries no URL to look for. ``check``
+    post with its link in a reply (or none) carries no URL to look for; a platform that
+    stored our ``key`` with the post looks it up by that first. ``check``
     verifies credentials and returns None when fine, else a one-line reason with the fix.
     ``text_limit`` is the limit the service itself announces (a Mastodon instance's
     ``max_characters``), or None where the limit is fixed; it never raises.
@@ -146,7 +151,8 @@ class Publisher(Protocol):
 
     def publish(self, post: Post, key: PostKey | None = None) -> Outcome: ...
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome: ...
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome: ...
 
     def check(self) -> str | None: ...
 

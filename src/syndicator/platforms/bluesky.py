@@ -12,6 +12,8 @@ made with the app password is kept in the state and refreshed, not created per p
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -57,7 +59,7 @@ POST_COLLECTION = "app.bsky.feed.post"
 SESSION_KEY = "bluesky.session"
 MAX_THUMB_BYTES = 1_000_000  # app.bsky.embed.external's thumb: maxSize 1,000,000
 DEFAULT_RATE_WAIT = timedelta(minutes=5)
-LOOKUP_MARGIN = timedelta(minutes=5)
+LOOKUP_PAGES = 10
 _TOKEN_ERRORS = ("ExpiredToken", "InvalidToken")
 _DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
@@ -152,65 +154,92 @@ class BlueskyPublisher:
         self._client = Client(base_url=pds_url, request=Request(transport=transport))
         self._client.on_session_change(self._keep_session)
         self._did: str | None = None
+        self._fingerprint = hashlib.sha256(
+            f"{handle}\0{pds_url}\0{app_password}".encode()).hexdigest()[:16]
 
     # ---- Publisher ------------------------------------------------------------------
     def publish(self, post: Post, key: PostKey | None = None) -> Outcome:
-        """Create the post once; a resend with the same ``key`` is refused as a duplicate."""
-        try:
+        """Create the post once; a resend with the same ``key`` finds the first one."""
+        try:  # nothing is posted before create_record: any failure here is no post
             did = self._sign_in()
             record = self._record(post)
-            data = models.ComAtprotoRepoCreateRecord.Data(
-                repo=did, collection=POST_COLLECTION, record=record,
-                rkey=key.tid() if key else None)
+        except (at_errors.AtProtocolError, OSError) as exc:
+            return _before_the_post(self._outcome(exc))
+        except ValueError as exc:  # the SDK's models refused a field (pydantic)
+            return Rejected(scrub(f"the post could not be built for Bluesky: {exc}",
+                                  self._secrets)[:300])
+        data = models.ComAtprotoRepoCreateRecord.Data(
+            repo=did, collection=POST_COLLECTION, record=record,
+            rkey=key.tid() if key else None)
+        try:
             created = self._call(lambda: self._client.com.atproto.repo.create_record(data))
         except (at_errors.AtProtocolError, OSError) as exc:
             outcome = self._outcome(exc)
             if key is not None and isinstance(outcome, Ambiguous):
                 # The PDS answers a record key that is taken with a bare 500 (atproto
-                # #3718): whether this delivery's post exists is one read away.
-                return self._at_key(key.tid(), outcome)
+                # #3718), and a lost answer says nothing: the record at our key does.
+                found = self._at_key(did, key.tid())
+                if isinstance(found, Found):
+                    return Published(found.remote_id, found.url)
             return outcome
         rkey = str(created.uri).rsplit("/", 1)[-1]
         return Published(remote_id=str(created.uri), url=self._web_url(rkey))
 
-    def _at_key(self, rkey: str, otherwise: Outcome) -> Outcome:
-        """Published if this delivery's record exists at its key, else ``otherwise``."""
-        assert self._did is not None
-        params = models.ComAtprotoRepoGetRecord.Params(repo=self._did,
-                                                       collection=POST_COLLECTION, rkey=rkey)
+    def _at_key(self, did: str, rkey: str) -> LookupOutcome:
+        """Whether this delivery's record exists at its key: Found, NotFound, or the
+        failure that kept us from knowing."""
+        params = models.ComAtprotoRepoGetRecord.Params(repo=did, collection=POST_COLLECTION,
+                                                       rkey=rkey)
         try:
             record = self._call(lambda: self._client.com.atproto.repo.get_record(params))
-        except (at_errors.AtProtocolError, OSError):
-            return otherwise  # not found, or no answer: the outbox reconciles later
-        return Published(remote_id=str(record.uri), url=self._web_url(rkey))
+        except (at_errors.AtProtocolError, OSError) as exc:
+            if isinstance(exc, at_errors.BadRequestError) and \
+                    _error_of(exc)[0] == "RecordNotFound":
+                return NotFound()
+            return self._lookup_failed(exc)
+        return Found(str(record.uri), self._web_url(rkey))
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
-        """Look for ``url`` (else exactly ``text``) among our own posts since ``since``."""
-        wanted = normalise_url(url) if url else None
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome:
+        """The record at ``key`` when there is one (a definite answer); else ``url`` (or
+        exactly ``text``) among our newest posts (listed by record key, so ``since`` bounds
+        nothing here)."""
         try:
             did = self._sign_in()
+        except (at_errors.AtProtocolError, OSError) as exc:
+            return self._lookup_failed(exc)
+        if key is not None:
+            at_key = self._at_key(did, key.tid())
+            if not isinstance(at_key, NotFound):
+                return at_key
+        wanted = normalise_url(url) if url else None
+        try:
             cursor: str | None = None
-            for _ in range(5):
+            for _ in range(LOOKUP_PAGES):
                 params = models.ComAtprotoRepoListRecords.Params(
                     repo=did, collection=POST_COLLECTION, limit=100, cursor=cursor)
                 page = self._list(params)
                 for item in page.records:
+                    # listed by record key, not by time: no early stop on createdAt
                     value: Any = item.value
-                    created = _parse_time(getattr(value, "created_at", None))
-                    if created is not None and created < since - LOOKUP_MARGIN:
-                        return NotFound()
                     if _matches(value, url, wanted, text):
                         rkey = str(item.uri).rsplit("/", 1)[-1]
                         return Found(str(item.uri), self._web_url(rkey))
                 cursor = page.cursor
                 if not cursor or not page.records:
-                    break
+                    return NotFound()
         except (at_errors.AtProtocolError, OSError) as exc:
-            outcome = self._outcome(exc)
-            if isinstance(outcome, RateLimited | AuthFailed):
-                return outcome
-            return Transient(f"lookup on Bluesky failed: {getattr(outcome, 'reason', outcome)}")
-        return NotFound()
+            return self._lookup_failed(exc)
+        if key is not None:
+            return NotFound()  # the key said no; the listing was only a second look
+        return Transient(f"the post was not among the newest {LOOKUP_PAGES * 100} of the "
+                         "account; looking again later")
+
+    def _lookup_failed(self, exc: BaseException) -> LookupOutcome:
+        outcome = self._outcome(exc)
+        if isinstance(outcome, RateLimited | AuthFailed):
+            return outcome
+        return Transient(f"lookup on Bluesky failed: {getattr(outcome, 'reason', outcome)}")
 
     def check(self) -> str | None:
         """None when the app password signs in, else one line naming the fix."""
@@ -231,8 +260,7 @@ class BlueskyPublisher:
         a new one from the app password."""
         if self._did is not None and not fresh:
             return self._did
-        kept = None if fresh or self._cache is None else self._cache.cached(self.account,
-                                                                             SESSION_KEY)
+        kept = None if fresh or self._cache is None else self._kept_session()
         if kept:
             try:
                 self._client.login(session_string=kept, fetch_bsky_profile=False)
@@ -250,9 +278,24 @@ class BlueskyPublisher:
             raise at_errors.LoginRequiredError
         return str(session.did)
 
+    def _kept_session(self) -> str | None:
+        """The session kept in the state, if it was made with today's settings: a new
+        handle, password or PDS under the same account name must not post as the old."""
+        assert self._cache is not None
+        kept = self._cache.cached(self.account, SESSION_KEY)
+        try:
+            entry = json.loads(kept) if kept else None
+        except ValueError:
+            return None
+        if not isinstance(entry, dict) or entry.get("for") != self._fingerprint:
+            return None
+        session = entry.get("session")
+        return session if isinstance(session, str) else None
+
     def _keep_session(self, event: Any, session: Any) -> None:
         if self._cache is not None:
-            self._cache.cache(self.account, SESSION_KEY, session.encode())
+            self._cache.cache(self.account, SESSION_KEY, json.dumps(
+                {"for": self._fingerprint, "session": session.encode()}))
 
     def _forget_session(self) -> None:
         self._did = None
@@ -304,7 +347,15 @@ class BlueskyPublisher:
             log.warning("bluesky account %s: card %s is %d bytes, over Bluesky's %d; posting "
                         "without it", self.account, path, len(data), MAX_THUMB_BYTES)
             return None
-        uploaded = self._call(lambda: self._client.upload_blob(data))
+        try:
+            uploaded = self._call(lambda: self._client.upload_blob(data))
+        except (at_errors.BadRequestError, at_errors.NetworkError) as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status not in (400, 413):
+                raise
+            log.warning("bluesky account %s: card %s refused (%s); posting without it",
+                        self.account, path, self._outcome(exc))
+            return None
         return uploaded.blob
 
     def _list(self, params: Any) -> Any:
@@ -354,6 +405,14 @@ class BlueskyPublisher:
         return Ambiguous(scrub(f"unexpected {type(exc).__name__}: {exc}", self._secrets))
 
 
+def _before_the_post(outcome: Outcome) -> Outcome:
+    """A failure before ``createRecord`` (signing in, the thumbnail) created no post."""
+    if isinstance(outcome, Ambiguous):
+        return Transient(f"{outcome.reason.split('; the post may exist')[0]}; nothing was "
+                         "posted")
+    return outcome
+
+
 def facets_for(text: str, link: str | None) -> list[models.AppBskyRichtextFacet.Main]:
     """Rich-text facets in UTF-8 byte offsets: the link as the post shows it (short, see
     ``compose.short_link``) pointing at the whole URL, hashtags and full URLs as
@@ -394,13 +453,3 @@ def _matches(value: Any, url: str, wanted: str | None, text: str | None) -> bool
     if text and text.strip():
         return " ".join(str(getattr(value, "text", "")).split()) == " ".join(text.split())
     return False
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -25,7 +25,8 @@ class DryRunPublisher:
                  post.weighted_length, post.text)
         return Published(remote_id="dry-run", url=None)
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome:
         """Nothing was ever sent, so nothing can be found."""
         return NotFound()
 

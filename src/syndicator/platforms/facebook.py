@@ -131,7 +131,8 @@ class FacebookPublisher:
                 image.close()
         return Published(remote_id=post_id, url=self._permalink(post_id))
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome:
         """Look for ``url`` (attachment link or inside the message), else a message that
         is exactly ``text``, among recent Page posts."""
         self._adapter.forget()

@@ -57,9 +57,15 @@ class RerouteAdapter(WatchedAdapter):
         """Headers of the last response this thread received (empty if none)."""
         return getattr(self._local, "headers", None) or {}
 
+    @property
+    def last_status(self) -> int | None:
+        """Status code of the last response this thread received (None if none)."""
+        return getattr(self._local, "status", None)
+
     def forget(self) -> None:
         """Clear ``last_headers`` before a call, so a stale value is never read."""
         self._local.headers = None
+        self._local.status = None
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
              timeout: Any = None, verify: Any = True, cert: Any = None,
@@ -88,6 +94,7 @@ class RerouteAdapter(WatchedAdapter):
             if deadline.expired:  # a body without a length, ended by the cut, is no answer
                 raise cut_off
         self._local.headers = response.headers
+        self._local.status = response.status_code
         return response
 
 

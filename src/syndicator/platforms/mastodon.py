@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 DEFAULT_LIMIT = 500
 DEFAULT_RATE_WAIT = timedelta(minutes=5)
 LOOKUP_MARGIN = timedelta(minutes=5)
+LOOKUP_PAGES = 20
+LIMITS_RETRY = timedelta(minutes=5)  # an unreachable server is not asked at every article
 LIMITS_KEY = "mastodon.limits"
 LIMITS_MAX_AGE = timedelta(days=1)
 ALT_TEXT_CHARS = 1500  # Mastodon's limit for a media description
@@ -127,6 +129,7 @@ class MastodonPublisher:
         )
         self._account_id: str | None = None
         self._limit: int | None = None
+        self._limit_failed_at: datetime | None = None
 
     # ---- Publisher ------------------------------------------------------------------
     def publish(self, post: Post, key: PostKey | None = None) -> Outcome:
@@ -139,6 +142,7 @@ class MastodonPublisher:
             elif uploaded is not None:
                 return uploaded
         language = (post.language or "").split("-")[0].lower() or None
+        self._adapter.forget()
         try:
             status = self._client.status_post(
                 post.text, media_ids=media_ids or None, visibility=self.visibility,
@@ -152,18 +156,22 @@ class MastodonPublisher:
                              "the post may exist: reconcile before resending")
         return Published(remote_id=status_id, url=_str_or_none(status.get("url")))
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
-        """Look for ``url`` (else exactly ``text``) among our own statuses since ``since``."""
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome:
+        """Look for ``url`` (else exactly ``text``) among our own statuses since ``since``
+        (a status id is a time, so the server stops the listing there)."""
         wanted = normalise_url(url) if url else None
+        floor = since - LOOKUP_MARGIN
+        since_id = str(int(floor.timestamp() * 1000) << 16)  # Mastodon's snowflake ids
         try:
             account_id = self._me()
-            page: Any = self._client.account_statuses(account_id, limit=40, exclude_reblogs=True)
-            for _ in range(5):
+            page: Any = self._client.account_statuses(account_id, limit=40, since_id=since_id)
+            for _ in range(LOOKUP_PAGES):
                 if not page:
-                    break
+                    return NotFound()
                 for status in page:
                     created = status.get("created_at")
-                    if isinstance(created, datetime) and created < since - LOOKUP_MARGIN:
+                    if isinstance(created, datetime) and created < floor:
                         return NotFound()
                     if self._matches(status, url, wanted, text):
                         return Found(str(status["id"]), _str_or_none(status.get("url")))
@@ -173,7 +181,10 @@ class MastodonPublisher:
             if isinstance(outcome, RateLimited | AuthFailed):
                 return outcome
             return Transient(f"lookup on Mastodon failed: {getattr(outcome, 'reason', outcome)}")
-        return NotFound()
+        if not page:
+            return NotFound()
+        return Transient(f"more than {LOOKUP_PAGES * 40} statuses since the send; looking "
+                         "again later")
 
     def check(self) -> str | None:
         """None when the token can read the account, else one line naming the fix."""
@@ -198,11 +209,15 @@ class MastodonPublisher:
         if cached:
             try:
                 kept = json.loads(cached)
-                if self._clock() - datetime.fromisoformat(kept["read_at"]) < LIMITS_MAX_AGE:
+                fresh = self._clock() - datetime.fromisoformat(kept["read_at"]) < LIMITS_MAX_AGE
+                if fresh and kept.get("instance") == self.instance_url:
                     self._limit = int(kept["max_characters"])
                     return self._limit
             except (ValueError, KeyError, TypeError):
                 pass
+        if self._limit_failed_at is not None and \
+                self._clock() - self._limit_failed_at < LIMITS_RETRY:
+            return DEFAULT_LIMIT
         try:
             instance: Any = self._client.instance_v2()
             statuses = (instance.get("configuration") or {}).get("statuses") or {}
@@ -211,11 +226,13 @@ class MastodonPublisher:
                 TypeError, AttributeError) as exc:
             log.warning("mastodon account %s: could not read the instance's limits (%s); "
                         "using %d characters", self.account, self._describe(exc), DEFAULT_LIMIT)
-            return DEFAULT_LIMIT  # not remembered: read again next time
+            self._limit_failed_at = self._clock()  # asked again in a few minutes
+            return DEFAULT_LIMIT
         self._limit = limit
         if self._cache is not None:
             self._cache.cache(self.account, LIMITS_KEY, json.dumps(
-                {"max_characters": limit, "read_at": self._clock().isoformat()}))
+                {"instance": self.instance_url, "max_characters": limit,
+                 "read_at": self._clock().isoformat()}))
         return limit
 
     # ---- helpers --------------------------------------------------------------------
@@ -289,6 +306,12 @@ class MastodonPublisher:
     def _outcome(self, exc: Exception) -> Outcome:
         """Translate one Mastodon.py/requests error into the outbox's terms."""
         if isinstance(exc, mastodon_errors.MastodonRatelimitError):
+            if self._adapter.last_status not in (None, 429):
+                # Mastodon.py raises this on a 2xx whose rate-limit headers it cannot
+                # read: the request was carried out
+                return Ambiguous("Mastodon answered, but Mastodon.py could not read its "
+                                 "rate-limit headers; the post may exist: reconcile before "
+                                 "resending")
             return self._rate_limited()
         if isinstance(exc, mastodon_errors.MastodonNetworkError | requests.RequestException):
             cause = exc.__context__ if isinstance(exc, mastodon_errors.MastodonError) else exc

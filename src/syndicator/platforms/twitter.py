@@ -156,7 +156,8 @@ class TwitterPublisher:
             self._reply(tweet_id, post.reply_text)
         return Published(remote_id=tweet_id, url=f"https://x.com/i/web/status/{tweet_id}")
 
-    def find(self, url: str, since: datetime, text: str | None = None) -> LookupOutcome:
+    def find(self, url: str, since: datetime, text: str | None = None,
+             key: PostKey | None = None) -> LookupOutcome:
         """Look for ``url`` (else exactly ``text``) among our own posts since ``since``."""
         try:
             user_id = self._me()
