@@ -74,12 +74,15 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
 
 
 def cards_dir(config: Config, *, dry_run: bool) -> Path:
-    """Quote cards live beside the state (they must outlast a restart until sent)."""
+    """Quote cards wait beside the state until sent (they must outlast a restart);
+    ``cards_dir:`` puts them elsewhere (storage every worker sees)."""
     if dry_run:
         import tempfile
 
         return Path(tempfile.gettempdir()) / "syndicator-dry-run-cards"
-    return config.state.parent / "cards"
+    if config.cards_dir is not None:
+        return config.cards_dir
+    return (config.state_path or Path("var/syndicator.db")).parent / "cards"
 
 
 def build_publishers(config: Config, *, dry_run: bool, clock: Clock,

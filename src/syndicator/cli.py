@@ -19,7 +19,7 @@ from syndicator.logs import printable
 
 if TYPE_CHECKING:
     from syndicator.app import App
-    from syndicator.config import LoadedConfig
+    from syndicator.config import Config, LoadedConfig
     from syndicator.models import Article, Post
     from syndicator.store import Store
 
@@ -92,7 +92,8 @@ def _store(ctx: click.Context) -> tuple[LoadedConfig, Store]:
 
     loaded = _load(ctx)
     # nothing has run yet: read an empty state rather than create the file here
-    store = Store(loaded.config.state) if loaded.config.state.exists() else Store(":scratch:")
+    state = loaded.config.state
+    store = Store(state) if state_exists(loaded.config) else Store(":scratch:")
     ctx.call_on_close(store.close)
     return loaded, store
 
@@ -192,6 +193,11 @@ def _render_poll(result: Any, *, show_posts: bool) -> None:
 # what each platform's limit counts (compose/lengths.py); Facebook's is out of reach
 _UNITS = {"twitter": "weighted", "mastodon": "characters, links 23",
           "bluesky": "graphemes"}
+
+
+def state_exists(config: Config) -> bool:
+    """An SQLite file not made yet is an empty state; a database is always there."""
+    return config.state_path is None or config.state_path.exists()
 
 
 def _limit(post: Post) -> int | None:
@@ -420,7 +426,7 @@ def check(ctx: click.Context) -> None:
             problems += 1
     if problems:
         ctx.exit(1)
-    store = Store(config.state) if config.state.exists() else None
+    store = Store(config.state) if state_exists(config) else None
     # a Bluesky session made here is kept for the daemon, as a Mastodon server's limits
     publishers = build_publishers(config, dry_run=False, clock=ctx.obj["clock"], cache=store)
     for name, publisher in publishers.items():

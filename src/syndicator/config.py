@@ -223,8 +223,35 @@ AnyAccount = TwitterAccount | FacebookAccount | MastodonAccount | BlueskyAccount
 Account = Annotated[AnyAccount, Field(discriminator="platform")]
 
 
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_database_url(value: object) -> bool:
+    """A ``state:`` that names a PostgreSQL database rather than an SQLite file."""
+    return isinstance(value, str) and value.startswith(DATABASE_SCHEMES)
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``: safe to print and log."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "postgresql://***"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)
+    user = (parts.username or "") + ":***"
+    return urlunsplit((parts.scheme, f"{user}@{netloc[-1]}", parts.path, parts.query, ""))
+
+
 class Config(_Strict):
-    state: Path = Path("var/syndicator.db")
+    # an SQLite file (the default), or postgresql://user@host/dbname for many workers
+    state: Path | str = Path("var/syndicator.db")
+    # where quote cards wait until sent (default: beside an SQLite state; with PostgreSQL
+    # and workers on several machines, storage they all see)
+    cards_dir: Path | None = None
     timezone: str = "UTC"
     dry_run: bool = False
     user_agent: str | None = None
@@ -235,6 +262,20 @@ class Config(_Strict):
     allow_private_article_hosts: bool = False
     feeds: tuple[FeedConfig, ...] = Field(min_length=1)
     accounts: dict[str, Account] = Field(min_length=1)
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state_kind(cls, value: object) -> object:
+        if isinstance(value, str) and not is_database_url(value):
+            if "://" in value:
+                raise ValueError("state must be an SQLite file path or a postgresql:// URL")
+            return Path(value)
+        return value
+
+    @property
+    def state_path(self) -> Path | None:
+        """The SQLite file, or None when the state is a PostgreSQL database."""
+        return self.state if isinstance(self.state, Path) else None
 
     @field_validator("timezone")
     @classmethod
@@ -397,7 +438,15 @@ def _check_inline_secrets(loaded: LoadedConfig) -> None:
 
 def _resolve_paths(config: Config, base: Path) -> Config:
     """Relative state and feed paths are relative to the config file, not the cwd."""
-    state = config.state if config.state.is_absolute() else base / config.state
+    state = config.state
+    if isinstance(state, Path) and not state.is_absolute():
+        state = base / state
+    cards = config.cards_dir
+    if cards is not None and not cards.is_absolute():
+        cards = base / cards
+    elif cards is None:
+        # beside an SQLite state; beside the config for a database's workers
+        cards = (state.parent if isinstance(state, Path) else base / "var") / "cards"
     feeds = tuple(
         feed if _is_url(feed.url) or Path(feed.url).is_absolute()
         else feed.model_copy(update={"url": str(base / feed.url)})
@@ -412,7 +461,8 @@ def _resolve_paths(config: Config, base: Path) -> Config:
                 if (value := getattr(card, key)) is not None and not value.is_absolute()})
             account = account.model_copy(update={"card": card})
         accounts[name] = account
-    return config.model_copy(update={"state": state, "feeds": feeds, "accounts": accounts})
+    return config.model_copy(update={"state": state, "cards_dir": cards, "feeds": feeds,
+                                     "accounts": accounts})
 
 
 def _is_url(value: str) -> bool:
@@ -590,6 +640,8 @@ def effective_yaml(loaded: LoadedConfig) -> str:
             return format_duration(value)
         if isinstance(value, Path):
             return str(value)
+        if is_database_url(value):
+            return masked_url(value)
         if isinstance(value, BaseModel):
             return {k: plain(getattr(value, k)) for k in type(value).model_fields}
         if isinstance(value, dict):

@@ -241,8 +241,10 @@ def run_daemon(config_path: Path, *, clock: Clock = utc_now) -> int:
 
     loaded = load_config(config_path)
     lock = None
-    if not loaded.config.dry_run:
-        lock = InstanceLock(loaded.config.state)
+    state = loaded.config.state_path
+    if not loaded.config.dry_run and state is not None:
+        # one daemon per SQLite file; on PostgreSQL any number share the work
+        lock = InstanceLock(state)
         lock.acquire()
     app = build_app(loaded, clock=clock)
     recovered = app.pipeline.recover(is_dead)
