@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from pg import CI, PostgresServer
+
 try:
     from fakes import FakeBluesky, FakeGraph, FakeMastodon, FakeX, FeedServer
 except ImportError:  # tests/ became a package
@@ -75,3 +77,25 @@ def fake_bluesky() -> Iterator[FakeBluesky]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server for this test process (tests/pg.py). In CI it must be
+    there: a missing server fails the run instead of skipping its tests."""
+    why_not = PostgresServer.available()
+    if why_not is not None:
+        if CI:
+            pytest.fail(f"CI needs PostgreSQL for the state tests: {why_not}")
+        pytest.skip(why_not)
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresServer) -> str:
+    """The URL of a fresh, empty PostgreSQL database."""
+    return postgres.database()

@@ -1,7 +1,9 @@
-"""The outbox against a real SQLite file: dedupe, leases, transitions, crash recovery."""
+"""The outbox against both real engines, an SQLite file and a PostgreSQL database:
+dedupe, leases, transitions, crash recovery, and work shared between workers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,9 +25,13 @@ def post(account: str = "x", text: str = "hello") -> Post:
     return Post(account=account, platform=Platform.TWITTER, text=text, weighted_length=5)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "state.db")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The same tests on each engine (PostgreSQL: a fresh database on a real server)."""
+    if request.param == "sqlite":
+        s = Store(tmp_path / "state.db")
+    else:
+        s = Store(request.getfixturevalue("pg_url"))
     yield s
     s.close()
 
@@ -233,3 +239,122 @@ def test_the_dry_runs_shared_memory_state_serves_threads_at_once(tmp_path: Path)
         t.join()
     assert errors == []
     assert [s.consecutive_failures for s in scratch.feed_states()] == [100] * 4
+
+
+# -- work shared between workers (issue 13) ----------------------------------------------------
+
+def test_one_worker_polls_a_feed_at_a_time(store: Store) -> None:
+    lease = timedelta(minutes=2)
+    url = "https://site.example/feed"
+    assert store.claim_feed("f", url, "w1", T0, lease=lease)
+    assert not store.claim_feed("f", url, "w2", T0, lease=lease)  # w1 holds it
+    store.release_feed("f", "w2")  # not w2's to release
+    assert not store.claim_feed("f", url, "w2", T0, lease=lease)
+    assert store.claim_feed("f", url, "w2", T0 + lease, lease=lease)  # w1's lease ran out
+    store.release_feed("f", "w2")
+    save(store, now=T0 + lease)  # polled at T0 + 2 min
+    assert not store.claim_feed("f", url, "w3", T0 + lease, lease=lease,
+                                polled_before=T0 + timedelta(minutes=1))  # polled since
+    assert store.claim_feed("f", url, "w3", T0 + lease, lease=lease,
+                            polled_before=T0 + lease)
+
+
+def test_one_worker_sends_for_an_account_at_a_time(store: Store) -> None:
+    lease = timedelta(minutes=15)
+    assert store.claim_account("x", "w1", T0, lease=lease)
+    assert store.claim_account("x", "w1", T0, lease=lease)  # its own again
+    assert not store.claim_account("x", "w2", T0, lease=lease)
+    assert store.claim_account("fb", "w2", T0, lease=lease)  # another account is free
+    store.release_account("x", "w1")
+    assert store.claim_account("x", "w2", T0, lease=lease)
+
+
+def test_concurrent_claims_take_each_delivery_once(store: Store, tmp_path: Path) -> None:
+    import threading
+
+    save(store, *(NewArticle(article(n), [post()]) for n in range(1, 41)))
+    claimed: list[int] = []
+    lock = threading.Lock()
+    url = store.url or str(tmp_path / "state.db")
+
+    def worker(name: str) -> None:
+        mine = Store(url)  # a worker of its own, with its own connection
+        while batch := mine.claim_due(name, T0, accounts=["x"], limit=3):
+            with lock:
+                claimed.extend(d.id for d in batch)
+        mine.close()
+
+    threads = [threading.Thread(target=worker, args=(f"w{k}",)) for k in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 40
+    assert store.counts() == {"sending": 40}
+
+
+def test_copy_state_moves_everything_and_new_ids_follow(tmp_path: Path, pg_url: str) -> None:
+    from syndicator.store import copy_state
+
+    source = Store(tmp_path / "s.db")
+    save(source, NewArticle(article(1), [post(), post("fb")]), NewArticle(article(2), [post()]))
+    d = source.claim_due("w", T0, accounts=["x"])[0]
+    source.finish(d.id, status="sent", now=T0, outcome="published", remote_id="42")
+    source.pause_account("fb", until=T0 + timedelta(hours=1), reason="rate limited")
+    source.cache("fb", "k", "v")
+    target = Store(pg_url)
+    assert target.is_empty()
+    copied = copy_state(source, target)
+    assert copied["deliveries"] == 3 and copied["attempts"] == 1 and copied["articles"] == 2
+    assert not target.is_empty()
+    assert target.delivery(d.id) == source.delivery(d.id)
+    assert target.account_state("fb") == source.account_state("fb")
+    assert target.cached("fb", "k") == "v"
+    assert target.counts() == source.counts()
+    # new rows get ids past the copied ones
+    save(target, NewArticle(article(3), [post()]), now=T0 + timedelta(hours=1))
+    newest = target.deliveries(limit=1)[0]
+    assert newest.id == 4 and newest.article_title == "Title 3"
+    source.close()
+    target.close()
+
+
+def test_an_unreachable_database_is_a_clear_error_without_its_password() -> None:
+    from syndicator.errors import StateUnavailable
+
+    url = "postgresql://syndicator:s3cret-pw@127.0.0.1:1/syndicator?connect_timeout=2"
+    with pytest.raises(StateUnavailable) as caught:
+        Store(url)
+    message = str(caught.value)
+    assert "s3cret-pw" not in message and "syndicator:***@127.0.0.1:1" in message
+    assert "fix:" in message
+
+
+def test_a_missing_database_is_a_clear_error(postgres) -> None:  # type: ignore[no-untyped-def]
+    from syndicator.errors import StateError
+
+    with pytest.raises(StateError, match=r"no_such_db.*fix: check the user, password"):
+        Store(postgres.url("no_such_db"))
+
+
+def test_workers_starting_at_once_migrate_once(pg_url: str) -> None:
+    import threading
+
+    stores: list[Store] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            stores.append(Store(pg_url))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(stores) == 4
+    assert stores[0].migrate() == []
+    for s in stores:
+        s.close()
