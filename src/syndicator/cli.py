@@ -181,6 +181,9 @@ def _render_poll(result: Any, *, show_posts: bool) -> None:
     if result.status == "not_modified":
         click.echo(f"{result.feed}: not modified")
         return
+    if result.status == "busy":
+        click.echo(f"{result.feed}: another worker is polling it; left to that one")
+        return
     if result.warning:
         click.echo(f"{result.feed}: warning: {printable(result.warning)}", err=True)
     click.echo(f"{result.feed}: {result.items} items, {result.new} new, "

@@ -117,7 +117,13 @@ class Jobs:
 
         def polled() -> None:
             feed = self.app.config.feed(feed_name)
-            result = self.app.pipeline.poll(feed)
+            # on a shared state each worker schedules every feed: whoever comes first
+            # polls it, the others skip until half an interval has passed
+            shared = self.app.store.shared
+            result = self.app.pipeline.poll(feed, min_interval=feed.every / 2 if shared
+                                            else None)
+            if result.status == "busy":
+                return
             if result.status == "error":
                 self._back_off(feed, result.error)
                 return

@@ -134,6 +134,19 @@ class Outbox:
 
     def _publish_account(self, name: str, publisher: Publisher, limit: int,
                          results: list[PublishResult]) -> None:
+        if not self.store.shared:  # one daemon per SQLite file
+            self._publish_claimed_account(name, publisher, limit, results)
+            return
+        # one worker at a time sends for an account, so its pacing holds across workers
+        if not self.store.claim_account(name, self.worker, self.clock(), lease=LEASE):
+            return
+        try:
+            self._publish_claimed_account(name, publisher, limit, results)
+        finally:
+            self.store.release_account(name, self.worker)
+
+    def _publish_claimed_account(self, name: str, publisher: Publisher, limit: int,
+                                 results: list[PublishResult]) -> None:
         if not self._account_ready(name):
             return
         results.extend(self._reconcile(name, publisher))

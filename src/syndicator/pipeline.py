@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# a poll's hold on its feed; one that runs longer only risks a second, harmless poll (the
+# articles' and deliveries' unique keys keep it from queuing anything twice)
+POLL_LEASE = timedelta(minutes=10)
+
 __all__ = ["AccountSetup", "Clock", "Pipeline", "PollResult", "PublishResult", "RetryPolicy",
            "utc_now"]
 
@@ -48,7 +52,7 @@ __all__ = ["AccountSetup", "Clock", "Pipeline", "PollResult", "PublishResult", "
 @dataclass
 class PollResult:
     feed: str
-    status: str  # "ok" | "not_modified" | "error"
+    status: str  # "ok" | "not_modified" | "error" | "busy" (another worker has it)
     items: int = 0
     new: int = 0
     queued: int = 0
@@ -71,6 +75,7 @@ class Pipeline:
                  rng: random.Random | None = None, cards_dir: Path | None = None,
                  allow_private_article_hosts: bool = False) -> None:
         self.store = store
+        self.worker = worker
         self.accounts = accounts
         self.clock = clock
         self.session = session
@@ -99,9 +104,26 @@ class Pipeline:
 
     # -- poll ---------------------------------------------------------------------------------
 
-    def poll(self, feed: FeedConfig) -> PollResult:
-        """Fetch, parse, detect new articles, build posts, enqueue: one transaction."""
+    def poll(self, feed: FeedConfig, *, min_interval: timedelta | None = None) -> PollResult:
+        """Fetch, parse, detect new articles, build posts, enqueue: one transaction.
+
+        On a shared state (PostgreSQL) the feed is leased first: one worker polls it at a
+        time, and
+        with ``min_interval`` (the daemon's schedule) not again until that has passed since
+        anyone polled it. Otherwise the result is ``busy`` and nothing is fetched."""
         now = self.clock()
+        if not self.store.shared:  # one daemon per SQLite file: no one to share with
+            return self._poll(feed, now)
+        if not self.store.claim_feed(feed.name, feed.url, self.worker, now, lease=POLL_LEASE,
+                                     polled_before=now - min_interval if min_interval
+                                     else None):
+            return PollResult(feed.name, "busy")
+        try:
+            return self._poll(feed, now)
+        finally:
+            self.store.release_feed(feed.name, self.worker)
+
+    def _poll(self, feed: FeedConfig, now: datetime) -> PollResult:
         state = self.store.feed_state(feed.name)
         first_poll = state is None or state.first_poll_at is None
         # validators only apply to the URL they came from
