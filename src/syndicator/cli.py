@@ -448,6 +448,48 @@ def check(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--to", "target", required=True, metavar="postgresql://…",
+              help="An empty PostgreSQL database (its password best as $PGPASSWORD).")
+@click.pass_context
+def migrate(ctx: click.Context, target: str) -> None:
+    """Copy this config's SQLite state into an empty PostgreSQL database.
+
+    Feeds, articles, deliveries, attempts, pauses and kept sessions move as they are, in one
+    transaction; a database that already holds a state is refused. Stop the daemon first.
+    Then set `state:` to the database and start any number of workers.
+    """
+    from syndicator.daemon import InstanceLock
+    from syndicator.errors import ConfigError
+    from syndicator.store import Store, copy_state, is_database_url
+
+    loaded = _load(ctx)
+    source_path = loaded.config.state_path
+    if source_path is None:
+        raise ConfigError("the config's state is already a database; migrate copies an "
+                          "SQLite state file into one")
+    if not source_path.exists():
+        raise ConfigError(f"there is no state at {source_path} to migrate")
+    if not is_database_url(target):
+        raise ConfigError(f"--to must be a postgresql:// URL, not {printable(target)[:40]!r}")
+    lock = InstanceLock(source_path)  # refused while a daemon runs on the file
+    lock.acquire()
+    try:
+        source, destination = Store(source_path), Store(target)
+        if not destination.is_empty():
+            raise ConfigError(f"{destination.where} already holds a syndicator state; "
+                              "migrate only fills an empty database — fix: name a new one")
+        copied = copy_state(source, destination)
+        source.close()
+        destination.close()
+    finally:
+        lock.release()
+    click.echo(f"copied {source_path} into {destination.where}: " + ", ".join(
+        f"{n} {table}" for table, n in copied.items() if table != "migrations"))
+    click.echo(f"next: set `state: {destination.where}` in {loaded.path} (the password as "
+               "${ENV_VAR}) and start the workers")
+
+
+@cli.command()
 @click.option("--dir", "directory", type=click.Path(file_okay=False), default=".",
               show_default=True, help="Where to write syndicator.yaml and .env.")
 def init(directory: str) -> None:

@@ -620,19 +620,23 @@ class Store:
         return [d[0] for d in cursor.description]
 
     @_translated
-    def load(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        """Insert ``rows`` as they are (ids included), in one transaction; then a
-        database's id sequences start past them."""
-        assert table in TABLES
-        marks = ", ".join("?" * len(columns))
+    def load(self, tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
+             ) -> None:
+        """Insert each table's rows as they are (ids included), all in one transaction, so
+        a copy that fails leaves nothing behind; a database's id sequences then start past
+        them."""
         with self._tx() as tx:
-            if table == "migrations":
-                tx.execute("DELETE FROM migrations")
-            for row in rows:
-                tx.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", row)
-            if self.url and "id" in columns:
-                tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+            for table, columns, rows in tables:
+                assert table in TABLES
+                if table == "migrations":
+                    tx.execute("DELETE FROM migrations")
+                marks = ", ".join("?" * len(columns))
+                for row in rows:
+                    tx.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                               row)
+                if self.url and "id" in columns:
+                    tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -1062,13 +1066,14 @@ def _chunked_in(conn: Any, sql: str, feed: str,
 
 def copy_state(source: Store, target: Store) -> dict[str, int]:
     """Copy every row of ``source`` into ``target`` (freshly migrated, empty), ids
-    included: how ``syndicate migrate --to`` moves an SQLite state into PostgreSQL, and how
-    a dry run gets a scratch copy of a database's state. Returns the rows per table."""
-    copied: dict[str, int] = {}
+    included, in one transaction: how ``syndicate migrate --to`` moves an SQLite state into
+    PostgreSQL, and how a dry run gets a scratch copy of a database's state. Returns the
+    rows per table."""
+    tables = []
     for table in TABLES:
-        columns = [c for c in source.columns(table) if c in set(target.columns(table))]
-        rows = source.rows(table)
-        keep = [source.columns(table).index(c) for c in columns]
-        target.load(table, columns, [[row[i] for i in keep] for row in rows])
-        copied[table] = len(rows)
-    return copied
+        theirs, ours = source.columns(table), set(target.columns(table))
+        columns = [c for c in theirs if c in ours]
+        keep = [theirs.index(c) for c in columns]
+        tables.append((table, columns, [[row[i] for i in keep] for row in source.rows(table)]))
+    target.load(tables)
+    return {table: len(rows) for table, _, rows in tables}
