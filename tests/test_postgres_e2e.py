@@ -4,15 +4,16 @@ accounts, and every article goes out once on every account."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from e2e import run_cli, start_daemon, stop, syndicate_env, wait_for, write_config
-
 from syndicator.store import Store
+
+from e2e import run_cli, start_daemon, stop, syndicate_env, wait_for, write_config
 
 
 def _use_database(config: Path, url: str) -> None:
@@ -112,5 +113,5 @@ def test_an_accounts_spacing_holds_across_daemons(tmp_path, feed_server, fake_x,
         for daemon in daemons:
             stop(daemon, signal.SIGTERM)
     times = sorted(t.created_at for t in fake_x.posts)
-    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert len(fake_x.posts) == 3 and min(gaps) >= 2.9, gaps
