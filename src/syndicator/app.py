@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
@@ -47,6 +48,13 @@ class App:
 
 def register_secrets(config: Config) -> None:
     """Tell the log redactor every secret before anything can log it."""
+    if config.state_path is None:  # a database URL may carry a password
+        from urllib.parse import urlsplit
+
+        with contextlib.suppress(ValueError):
+            password = urlsplit(str(config.state)).password
+            if password:
+                SECRETS.add([password])
     SECRETS.add(secret.get_secret_value() for account in config.accounts.values()
                 for secret in account.secrets.values())
 

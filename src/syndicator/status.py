@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from syndicator.app import account_setup
-from syndicator.config import LoadedConfig
+from syndicator.config import LoadedConfig, masked_url
 from syndicator.delivery import Clock, utc_now
 from syndicator.logs import printable
 from syndicator.pacing import blocked, local_day_start, local_month_start
@@ -57,7 +57,8 @@ def collect_status(loaded: LoadedConfig, store: Store, *,
             if pacing.monthly_budget is not None else None,
         })
     recent = [_delivery_row(d) for d in store.deliveries(statuses=("sent",), limit=5)]
-    return {"state": str(config.state), "feeds": feeds, "accounts": accounts,
+    where = str(config.state) if config.state_path else masked_url(str(config.state))
+    return {"state": where, "feeds": feeds, "accounts": accounts,
             "outbox": store.counts(), "recent": recent}
 
 
