@@ -22,6 +22,12 @@ A final run with faults off lets everything drain; then, per account:
 All but `posted` must be 0 and `posted` must equal the eligible count; else exit 1.
 
     python bench/chaos.py [--rounds 50] [--seed N] [--fault-rate 0.3] [--cards] [--keep]
+                          [--workers 3 (--postgres | --state postgresql://…)]
+
+``--workers N`` runs N daemons side by side on one PostgreSQL state (``--postgres`` starts
+a private server, as the tests do; ``--state`` names one of yours, an empty database), each
+SIGKILLed at its own random moment: they share feeds and accounts through leases and
+SKIP LOCKED claims.
 
 ``--cards`` gives every other article a pull-quote and turns quote cards on: X posts
 carry media, and the Page gets photo posts whose link is only in the caption.
@@ -336,12 +342,13 @@ def _after_commit(kind: str, reply: Action) -> Action:
 
 
 def write_config(work: Path, feeds: FeedServer, x: FakeX, graph: FakeGraph,
-                 mastodon: FakeMastodon, bluesky: FakeBluesky, *, cards: bool) -> Path:
+                 mastodon: FakeMastodon, bluesky: FakeBluesky, *, cards: bool,
+                 state: str = "state/syndicator.db") -> Path:
     x_card = "    card: {}\n" if cards else ""
     fb_photo = "    format: photo\n" if cards else ""
     config = work / "syndicator.yaml"
     config.write_text(f"""\
-state: state/syndicator.db
+state: {state}
 fetch_timeout: 5s
 feeds:
   - name: chaos
@@ -464,7 +471,20 @@ def main() -> int:
     parser.add_argument("--cards", action="store_true",
                         help="quote cards: X media and Facebook photo posts")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="daemons side by side (more than 1 needs a PostgreSQL state)")
+    parser.add_argument("--state", default=None, help="postgresql://… (an empty database)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="start a private PostgreSQL server for the state")
     args = parser.parse_args()
+    pg_server = None
+    if args.postgres:
+        from tests.pg import PostgresServer
+
+        pg_server = PostgresServer().start()
+        args.state = pg_server.database()
+    if args.workers > 1 and not args.state:
+        parser.error("--workers above 1 needs a PostgreSQL state (--postgres or --state)")
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     rng = random.Random(seed)
     chaos = Chaos(random.Random(seed + 1), args.fault_rate)
@@ -481,7 +501,8 @@ def main() -> int:
         feed = Feed(server, quotes=args.cards)
         for _ in range(3):
             feed.add()  # there before the first poll: seen, never posted (backfill 0)
-        config = write_config(work, server, x, graph, mastodon, bluesky, cards=args.cards)
+        config = write_config(work, server, x, graph, mastodon, bluesky, cards=args.cards,
+                              state=args.state or "state/syndicator.db")
         env = daemon_env(x, graph, mastodon, bluesky)
         command = [sys.executable, "-m", "syndicator", "--config", str(config)]
         first = subprocess.run([*command, "now"], env=env, capture_output=True, text=True,
@@ -490,29 +511,41 @@ def main() -> int:
             print(first.stdout, first.stderr, file=sys.stderr)
             return 2
         feed.links.clear()  # only what comes after the first poll is eligible
-        print(f"chaos: seed {seed}, {args.rounds} rounds, fault rate {args.fault_rate:.0%}, "
-              f"work {work}", flush=True)
+        where = Store(args.state).where if args.state else "SQLite"
+        print(f"chaos: seed {seed}, {args.rounds} rounds, {args.workers} worker(s) on "
+              f"{where}, fault rate {args.fault_rate:.0%}, work {work}", flush=True)
         chaos.enabled = True
         with log_path.open("a") as log:
             for round_no in range(1, args.rounds + 1):
                 for _ in range(rng.choice([0, 1, 1, 2])):
                     feed.add()
-                daemon = subprocess.Popen([*command, "run"], env=env, stdout=log,
-                                          stderr=subprocess.STDOUT)
+                daemons = [subprocess.Popen([*command, "run"], env=env, stdout=log,
+                                            stderr=subprocess.STDOUT)
+                           for _ in range(args.workers)]
                 # Half the kills land in the first publish pass (start-up takes ~0.5 s),
-                # where sends are in flight; the rest anywhere in a longer life.
-                run_for = rng.uniform(0.4, 2.0) if rng.random() < 0.5 else rng.uniform(
-                    2.0, args.max_run)
-                mid = rng.uniform(0, run_for)
-                time.sleep(mid)
-                if rng.random() < 0.5:
-                    feed.add()  # an item appears while the daemon runs
-                time.sleep(run_for - mid)
-                daemon.send_signal(signal.SIGKILL)
-                daemon.wait()
-                kills += 1
-                log.write(f"---- SIGKILL (round {round_no}, after {run_for:.1f}s) ----\n")
-                log.flush()
+                # where sends are in flight; the rest anywhere in a longer life. Each
+                # worker dies at its own moment.
+                lives = sorted(rng.uniform(0.4, 2.0) if rng.random() < 0.5 else rng.uniform(
+                    2.0, args.max_run) for _ in daemons)
+                order = list(range(len(daemons)))
+                rng.shuffle(order)
+                mid = rng.uniform(0, lives[-1])
+                elapsed, added = 0.0, False
+                for life, k in zip(lives, order, strict=True):
+                    if not added and mid <= life:
+                        time.sleep(max(0.0, mid - elapsed))
+                        elapsed = max(elapsed, mid)
+                        if rng.random() < 0.5:
+                            feed.add()  # an item appears while the daemons run
+                        added = True
+                    time.sleep(max(0.0, life - elapsed))
+                    elapsed = life
+                    daemons[k].send_signal(signal.SIGKILL)
+                    daemons[k].wait()
+                    kills += 1
+                    log.write(f"---- SIGKILL (round {round_no}, worker {k}, after "
+                              f"{life:.1f}s) ----\n")
+                    log.flush()
                 if round_no % 10 == 0:
                     print(f"  round {round_no}: {len(feed.links)} articles, "
                           f"{sum(chaos.faults.values())} faults so far "
@@ -522,25 +555,30 @@ def main() -> int:
                 fake.faults.clear()
             log.write("---- final run, faults off ----\n")
             log.flush()
-            daemon = subprocess.Popen([*command, "run"], env=env, stdout=log,
-                                      stderr=subprocess.STDOUT)
-            store = Store(work / "state" / "syndicator.db")
+            daemons = [subprocess.Popen([*command, "run"], env=env, stdout=log,
+                                        stderr=subprocess.STDOUT)
+                       for _ in range(args.workers)]
+            store = Store(args.state or work / "state" / "syndicator.db")
             deadline = time.monotonic() + args.drain_timeout
             while time.monotonic() < deadline and not drained(store, feed.links, *platforms):
                 time.sleep(1.0)
             drain_seconds = args.drain_timeout - max(0.0, deadline - time.monotonic())
-            daemon.send_signal(signal.SIGTERM)
-            try:
-                daemon.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
+            for daemon in daemons:
+                daemon.send_signal(signal.SIGTERM)
+            for daemon in daemons:
+                try:
+                    daemon.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    daemon.kill()
+                    daemon.wait()
         return report(store, feed, platforms, chaos, kills=kills, seed=seed, work=work,
                       elapsed=time.monotonic() - started, drain=drain_seconds,
                       keep=args.keep)
     finally:
         for fake in (*platforms, server):
             fake.stop()
+        if pg_server is not None:
+            pg_server.stop()
 
 
 def report(store: Store, feed: Feed, platforms: tuple[FakeX, FakeGraph, FakeMastodon,

@@ -358,3 +358,15 @@ def test_workers_starting_at_once_migrate_once(pg_url: str) -> None:
     assert stores[0].migrate() == []
     for s in stores:
         s.close()
+
+
+def test_a_dead_workers_leases_are_taken_over_at_once(store: Store) -> None:
+    lease = timedelta(minutes=10)
+    dead = lambda owner: owner == "host:1:killed"  # noqa: E731
+    assert store.claim_feed("f", "https://site.example/feed", "host:1:killed", T0, lease=lease)
+    assert store.claim_account("x", "host:1:killed", T0, lease=lease)
+    assert not store.claim_account("x", "host:2:alive", T0, lease=lease)
+    assert store.claim_account("x", "host:2:alive", T0, lease=lease, is_dead=dead)
+    assert store.claim_feed("f", "https://site.example/feed", "host:2:alive", T0,
+                            lease=lease, is_dead=dead)
+    assert not store.claim_account("x", "host:3:other", T0, lease=lease, is_dead=dead)

@@ -77,7 +77,8 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
                         worker=WORKER, fetch_timeout=config.fetch_timeout.total_seconds(),
                         max_feed_bytes=config.max_feed_bytes, user_agent=config.user_agent,
                         cards_dir=cards_dir(config, dry_run=dry),
-                        allow_private_article_hosts=config.allow_private_article_hosts)
+                        allow_private_article_hosts=config.allow_private_article_hosts,
+                        is_dead=is_dead)
     return App(loaded, store, pipeline, dry)
 
 

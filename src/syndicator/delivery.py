@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 # account's timeout): a live worker's lease never runs out mid-send. A dead worker on this
 # host is recognised by its pid at once; the lease only matters across hosts.
 LEASE = timedelta(minutes=15)
+# one worker's hold on an account's sending (shared state), renewed before every send
+ACCOUNT_LEASE = timedelta(minutes=5)
 RECONCILE_PER_PASS = 5
 
 Clock = Callable[[], datetime]
@@ -105,8 +107,10 @@ class Outbox:
                  publishers: Mapping[str, Publisher], clock: Clock = utc_now,
                  worker: str = "worker", retry: RetryPolicy | None = None,
                  settle: timedelta = timedelta(seconds=20),
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None,
+                 is_dead: Callable[[str], bool] | None = None) -> None:
         self.store = store
+        self.is_dead = is_dead  # a lease holder gone from this host frees its account
         self.accounts = accounts
         self.publishers = publishers
         self.clock = clock
@@ -138,12 +142,20 @@ class Outbox:
             self._publish_claimed_account(name, publisher, limit, results)
             return
         # one worker at a time sends for an account, so its pacing holds across workers
-        if not self.store.claim_account(name, self.worker, self.clock(), lease=LEASE):
+        if not self._hold_account(name):
             return
         try:
             self._publish_claimed_account(name, publisher, limit, results)
         finally:
             self.store.release_account(name, self.worker)
+
+    def _hold_account(self, name: str) -> bool:
+        """Take or extend this worker's hold on the account (shared state only): short,
+        and renewed before each send, so a worker that dies elsewhere frees it soon."""
+        if not self.store.shared:
+            return True
+        return self.store.claim_account(name, self.worker, self.clock(), lease=ACCOUNT_LEASE,
+                                        is_dead=self.is_dead)
 
     def _publish_claimed_account(self, name: str, publisher: Publisher, limit: int,
                                  results: list[PublishResult]) -> None:
@@ -151,7 +163,7 @@ class Outbox:
             return
         results.extend(self._reconcile(name, publisher))
         for _ in range(limit):
-            if not self._account_ready(name):
+            if not self._account_ready(name) or not self._hold_account(name):
                 break
             claimed = self.store.claim_due(self.worker, self.clock(), accounts=[name],
                                            lease=LEASE)

@@ -73,8 +73,10 @@ class Pipeline:
                  user_agent: str | None = None, retry: RetryPolicy | None = None,
                  settle: timedelta = timedelta(seconds=20),
                  rng: random.Random | None = None, cards_dir: Path | None = None,
-                 allow_private_article_hosts: bool = False) -> None:
+                 allow_private_article_hosts: bool = False,
+                 is_dead: Callable[[str], bool] | None = None) -> None:
         self.store = store
+        self.is_dead = is_dead
         self.worker = worker
         self.accounts = accounts
         self.clock = clock
@@ -85,7 +87,8 @@ class Pipeline:
         self.cards_dir = cards_dir
         self.allow_private_article_hosts = allow_private_article_hosts
         self.outbox = Outbox(store, accounts=accounts, publishers=publishers, clock=clock,
-                             worker=worker, retry=retry, settle=settle, rng=rng)
+                             worker=worker, retry=retry, settle=settle, rng=rng,
+                             is_dead=is_dead)
 
     @property
     def publishers(self) -> Mapping[str, Publisher]:
@@ -116,7 +119,7 @@ class Pipeline:
             return self._poll(feed, now)
         if not self.store.claim_feed(feed.name, feed.url, self.worker, now, lease=POLL_LEASE,
                                      polled_before=now - min_interval if min_interval
-                                     else None):
+                                     else None, is_dead=self.is_dead):
             return PollResult(feed.name, "busy")
         try:
             return self._poll(feed, now)

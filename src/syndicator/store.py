@@ -946,19 +946,30 @@ class Store:
 
     @_translated
     def claim_feed(self, name: str, url: str, worker: str, now: datetime, *,
-                   lease: timedelta, polled_before: datetime | None = None) -> bool:
-        """Take the feed for one poll, unless another worker holds it (its lease not yet
-        run out) or, with ``polled_before``, it was polled since then (by anyone)."""
+                   lease: timedelta, polled_before: datetime | None = None,
+                   is_dead: Callable[[str], bool] | None = None) -> bool:
+        """Take the feed for one poll, unless another live worker holds it (its lease not
+        yet run out) or, with ``polled_before``, it was polled since then (by anyone). A
+        holder ``is_dead`` says is gone (killed on this host) loses it at once."""
         with self._tx() as tx:
             self._ensure_feed(tx, name, url)
-            since = ("" if polled_before is None else
-                     " AND (last_poll_at IS NULL OR last_poll_at <= ?)")
-            cur = tx.execute(
-                "UPDATE feeds SET poll_owner = ?, poll_until = ? WHERE name = ? "
-                "AND (poll_until IS NULL OR poll_until <= ? OR poll_owner = ?)" + since,
-                (worker, ts(now + lease), name, ts(now), worker,
-                 *([ts(polled_before)] if polled_before is not None else [])))
-            return cur.rowcount == 1
+            row = tx.execute("SELECT poll_owner, poll_until, last_poll_at FROM feeds "
+                             "WHERE name = ?" + self._locked("FOR UPDATE"), (name,)).fetchone()
+            owner, until, polled = row
+            if not self._free(owner, until, worker, now, is_dead):
+                return False
+            if polled_before is not None and polled is not None and polled > ts(polled_before):
+                return False
+            tx.execute("UPDATE feeds SET poll_owner = ?, poll_until = ? WHERE name = ?",
+                       (worker, ts(now + lease), name))
+            return True
+
+    @staticmethod
+    def _free(owner: str | None, until: str | None, worker: str, now: datetime,
+              is_dead: Callable[[str], bool] | None) -> bool:
+        """A lease may be taken: nobody's, ours, run out, or its holder is dead."""
+        return (owner is None or owner == worker or (until or "") <= ts(now)
+                or (is_dead is not None and is_dead(owner)))
 
     @_translated
     def release_feed(self, name: str, worker: str) -> None:
@@ -967,16 +978,20 @@ class Store:
                        "WHERE name = ? AND poll_owner = ?", (name, worker))
 
     @_translated
-    def claim_account(self, name: str, worker: str, now: datetime, *, lease: timedelta) -> bool:
-        """Take the account for one publish pass: one worker sends for it at a time, so
-        its spacing, daily cap and budget hold however many workers run."""
+    def claim_account(self, name: str, worker: str, now: datetime, *, lease: timedelta,
+                      is_dead: Callable[[str], bool] | None = None) -> bool:
+        """Take (or extend) the account for a publish pass: one worker sends for it at a
+        time, so its spacing, daily cap and budget hold however many workers run."""
         with self._tx() as tx:
             self._touch_account(tx, name)
-            cur = tx.execute(
-                "UPDATE accounts SET send_owner = ?, send_until = ? WHERE name = ? "
-                "AND (send_until IS NULL OR send_until <= ? OR send_owner = ?)",
-                (worker, ts(now + lease), name, ts(now), worker))
-            return cur.rowcount == 1
+            owner, until = tx.execute(
+                "SELECT send_owner, send_until FROM accounts WHERE name = ?"
+                + self._locked("FOR UPDATE"), (name,)).fetchone()
+            if not self._free(owner, until, worker, now, is_dead):
+                return False
+            tx.execute("UPDATE accounts SET send_owner = ?, send_until = ? WHERE name = ?",
+                       (worker, ts(now + lease), name))
+            return True
 
     @_translated
     def release_account(self, name: str, worker: str) -> None:
