@@ -139,6 +139,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE accounts ADD COLUMN send_owner TEXT;
         ALTER TABLE accounts ADD COLUMN send_until TEXT
     """),
+    # issue 13: `history` (newest first) and `status` (an account's posts today, its
+    # spend this month) read an index, not a million rows (bench/scale.py)
+    ("0005_outbox_read_indexes", """
+        CREATE INDEX deliveries_newest ON deliveries ((COALESCE(sent_at, created_at)), id);
+        CREATE INDEX deliveries_sent_by_account ON deliveries (account, sent_at)
+    """),
 ]
 
 # Tables in the order a copy must fill them (references first)
