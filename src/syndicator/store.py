@@ -143,7 +143,9 @@ MIGRATIONS: list[tuple[str, str]] = [
     # spend this month) read an index, not a million rows (bench/scale.py)
     ("0005_outbox_read_indexes", """
         CREATE INDEX deliveries_newest ON deliveries ((COALESCE(sent_at, created_at)), id);
-        CREATE INDEX deliveries_sent_by_account ON deliveries (account, sent_at)
+        CREATE INDEX deliveries_newest_by_status ON deliveries
+            (status, (COALESCE(sent_at, created_at)), id);
+        CREATE INDEX deliveries_sent_by_account ON deliveries (account, sent_at, cost)
     """),
 ]
 
@@ -343,6 +345,11 @@ class _PgConnection:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         cursor = self._conn.cursor()
         cursor.execute(_pg_sql(sql), tuple(params))
+        return cursor
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
+        cursor = self._conn.cursor()
+        cursor.executemany(_pg_sql(sql), rows)
         return cursor
 
     @property
@@ -637,9 +644,9 @@ class Store:
                 if table == "migrations":
                     tx.execute("DELETE FROM migrations")
                 marks = ", ".join("?" * len(columns))
-                for row in rows:
-                    tx.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                               row)
+                if rows:  # one statement, many rows (psycopg pipelines them)
+                    tx.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                                   f"VALUES ({marks})", [tuple(r) for r in rows])
                 if self.url and "id" in columns:
                     tx.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
