@@ -274,21 +274,26 @@ def test_concurrent_claims_take_each_delivery_once(store: Store, tmp_path: Path)
 
     save(store, *(NewArticle(article(n), [post()]) for n in range(1, 41)))
     claimed: list[int] = []
+    errors: list[BaseException] = []
     lock = threading.Lock()
     url = store.url or str(tmp_path / "state.db")
 
     def worker(name: str) -> None:
-        mine = Store(url)  # a worker of its own, with its own connection
-        while batch := mine.claim_due(name, T0, accounts=["x"], limit=3):
-            with lock:
-                claimed.extend(d.id for d in batch)
-        mine.close()
+        try:
+            mine = Store(url)  # a worker of its own, with its own connection
+            while batch := mine.claim_due(name, T0, accounts=["x"], limit=3):
+                with lock:
+                    claimed.extend(d.id for d in batch)
+            mine.close()
+        except BaseException as exc:  # a deadlock or a serialisation failure fails the test
+            errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(f"w{k}",)) for k in range(6)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert errors == []
     assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 40
     assert store.counts() == {"sending": 40}
 
@@ -370,3 +375,14 @@ def test_a_dead_workers_leases_are_taken_over_at_once(store: Store) -> None:
     assert store.claim_feed("f", "https://site.example/feed", "host:2:alive", T0,
                             lease=lease, is_dead=dead)
     assert not store.claim_account("x", "host:3:other", T0, lease=lease, is_dead=dead)
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://syndicator:pw-secret@db.example/s",
+    "postgresql:///s?host=/run/pg&user=syndicator&password=pw-secret",
+])
+def test_a_database_urls_password_is_masked_wherever_it_is(url: str) -> None:
+    from syndicator.config import masked_url, url_passwords
+
+    assert "pw-secret" not in masked_url(url) and "***" in masked_url(url)
+    assert url_passwords(url) == ["pw-secret"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import socket
@@ -18,6 +17,7 @@ from syndicator.config import (
     LoadedConfig,
     MastodonAccount,
     TwitterAccount,
+    url_passwords,
 )
 from syndicator.errors import ConfigError
 from syndicator.logs import SECRETS
@@ -28,7 +28,21 @@ if TYPE_CHECKING:
     from syndicator.compose import ComposeSettings
     from syndicator.platforms.base import AccountCache, Publisher
 
-WORKER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+def _host_identity() -> str:
+    """This machine and process namespace: the host name alone is shared by containers
+    (replicas, host networking), whose process ids are not comparable."""
+    parts = [socket.gethostname().replace(":", "_")]
+    try:
+        parts.append(str(os.stat("/proc/self/ns/pid").st_ino))
+        with open("/proc/sys/kernel/random/boot_id") as boot:
+            parts.append(boot.read().strip()[:8])
+    except OSError:
+        pass
+    return "~".join(parts)
+
+
+HOST = _host_identity()
+WORKER = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @dataclass
@@ -49,12 +63,7 @@ class App:
 def register_secrets(config: Config) -> None:
     """Tell the log redactor every secret before anything can log it."""
     if config.state_path is None:  # a database URL may carry a password
-        from urllib.parse import urlsplit
-
-        with contextlib.suppress(ValueError):
-            password = urlsplit(str(config.state)).password
-            if password:
-                SECRETS.add([password])
+        SECRETS.add(url_passwords(str(config.state)))
     SECRETS.add(secret.get_secret_value() for account in config.accounts.values()
                 for secret in account.secrets.values())
 
@@ -221,10 +230,11 @@ def compose_settings(name: str, account: AnyAccount) -> ComposeSettings:
 
 
 def is_dead(owner: str) -> bool:
-    """A lease owner on this host whose process no longer exists is dead."""
+    """A lease owner on this host (and pid namespace, this boot) whose process no longer
+    exists is dead; any other owner is alive until its lease runs out."""
     host, _, rest = owner.partition(":")
     pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
+    if host != HOST or not pid_text.isdigit():
         return False
     if owner == WORKER:
         return False

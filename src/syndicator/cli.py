@@ -470,7 +470,12 @@ def migrate(ctx: click.Context, target: str) -> None:
     if not source_path.exists():
         raise ConfigError(f"there is no state at {source_path} to migrate")
     if not is_database_url(target):
-        raise ConfigError(f"--to must be a postgresql:// URL, not {printable(target)[:40]!r}")
+        raise ConfigError("--to must be a postgresql:// URL (postgresql://user@host/db, the "
+                          "password in $PGPASSWORD)")
+    from syndicator.config import url_passwords
+    from syndicator.logs import SECRETS
+
+    SECRETS.add(url_passwords(target))
     lock = InstanceLock(source_path)  # refused while a daemon runs on the file
     lock.acquire()
     try:

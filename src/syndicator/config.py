@@ -231,19 +231,35 @@ def is_database_url(value: object) -> bool:
     return isinstance(value, str) and value.startswith(DATABASE_SCHEMES)
 
 
-def masked_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``: safe to print and log."""
-    from urllib.parse import urlsplit, urlunsplit
+def url_passwords(url: str) -> list[str]:
+    """The passwords a database URL carries (in its user part or ``?password=``)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
 
     try:
         parts = urlsplit(url)
     except ValueError:
+        return []
+    found = [unquote(parts.password)] if parts.password else []
+    found += [v for k, v in parse_qsl(parts.query) if k.lower() == "password" and v]
+    return found
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password (user part or ``?password=``) as ``***``: safe to print
+    and log."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if parts.password is not None:
+            netloc = f"{parts.username or ''}:***@{netloc.rsplit('@', 1)[-1]}"
+        query = urlencode([(k, "***" if k.lower() == "password" else v)
+                           for k, v in parse_qsl(parts.query, keep_blank_values=True)],
+                          safe="/*")
+    except ValueError:
         return "postgresql://***"
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    user = (parts.username or "") + ":***"
-    return urlunsplit((parts.scheme, f"{user}@{netloc[-1]}", parts.path, parts.query, ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 
 class Config(_Strict):

@@ -297,6 +297,8 @@ class Outbox:
         """Unknown deliveries: look for the post on the account before anything is resent."""
         results = []
         for _ in range(RECONCILE_PER_PASS):
+            if not self._hold_account(name):  # renewed before each lookup, as each send
+                break
             # one at a time, each under its own lease: a slow lookup never outlives it
             claimed = self.store.claim_unknown(self.worker, self.clock(), accounts=[name],
                                                settle=self.settle, lease=LEASE, limit=1)

@@ -298,15 +298,9 @@ def is_database_url(value: object) -> bool:
 
 def _masked(url: str) -> str:
     """The URL without its password, for messages."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "postgresql://***"
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, f"{parts.username or ''}:***@{host}", parts.path,
-                       parts.query, ""))
+    from syndicator.config import masked_url
+
+    return masked_url(url)
 
 
 @functools.lru_cache(maxsize=512)
@@ -343,6 +337,10 @@ class _PgConnection:
                                      application_name="syndicator")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if sql == "BEGIN" and self._conn.info.transaction_status != 0:  # not IDLE
+            # a transaction a failure left open (a lost ROLLBACK): end it, or every later
+            # statement fails as "current transaction is aborted"
+            self._conn.rollback()
         cursor = self._conn.cursor()
         cursor.execute(_pg_sql(sql), tuple(params))
         return cursor
@@ -472,20 +470,25 @@ class Store:
         # busy wait): one thread at a time uses it
         self._serial: contextlib.AbstractContextManager[object] = (
             threading.RLock() if "mode=memory" in self._uri else contextlib.nullcontext())
-        self._keepalive = self._connect()  # keeps a shared in-memory database alive
+        # keeps a shared in-memory database alive (and opens an SQLite file at once)
+        self._keepalive = None if self.url else self._connect()
         self._identity = self._file_identity()
         if isinstance(scratch_of, Path) and scratch_of.exists():
             try:
                 source = sqlite3.connect(f"{scratch_of.resolve().as_uri()}?mode=ro", uri=True)
                 try:
-                    source.backup(self._keepalive)
+                    source.backup(self._keepalive)  # type: ignore[arg-type]
                 finally:
                     source.close()
             except sqlite3.Error as exc:
                 raise _translate(exc, scratch_of, self.busy_seconds) from None
         self.migrate()
         if isinstance(scratch_of, str):  # a database's state, copied into the scratch
-            copy_state(Store(scratch_of), self)
+            database = Store(scratch_of)
+            try:
+                copy_state(database, self)
+            finally:
+                database.close()
 
     @property
     def where(self) -> str:
@@ -540,7 +543,8 @@ class Store:
         if conn is not None:
             conn.close()
             self._local.conn = None
-        self._keepalive.close()
+        if self._keepalive is not None:
+            self._keepalive.close()
 
     def _file_identity(self) -> tuple[int, int] | None:
         if self.path is None:
@@ -588,6 +592,8 @@ class Store:
     def migrate(self) -> list[str]:
         """Apply pending migrations, each in one transaction with its bookkeeping row."""
         conn = self._conn
+        if self.url and self._nothing_pending(conn):
+            return []  # a role without DDL rights may run a migrated database
         if self.url:  # two workers starting at once: one migrates, the other waits
             with self._tx() as tx:
                 tx.execute("SELECT pg_advisory_xact_lock(7316020511)")
@@ -611,6 +617,13 @@ class Store:
                 tx.execute("INSERT INTO migrations VALUES (?, ?)", (name, ts(datetime.now(UTC))))
             applied.append(name)
         return applied
+
+    @staticmethod
+    def _nothing_pending(conn: Any) -> bool:
+        if conn.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
+            return False
+        done = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+        return all(name in done for name, _ in MIGRATIONS)
 
     @_translated
     def is_empty(self) -> bool:
