@@ -428,8 +428,9 @@ def test_scripted_failures(fake: FakeMastodon) -> None:
     fake.inject("validation", message="Validation failed: Text can't be blank")
     with pytest.raises(MastodonAPIError) as caught:
         client(fake).status_post("x")
-    assert caught.value.args[1:] == (422, "Unprocessable Entity",
-                                     "Validation failed: Text can't be blank")
+    # the reason phrase is the Python version's (3.13 says "Unprocessable Content")
+    status, _, message = caught.value.args[1:]
+    assert (status, message) == (422, "Validation failed: Text can't be blank")
     fake.inject("hang", seconds=5)
     with pytest.raises(requests.ReadTimeout):
         post(fake, {"status": "x"}, timeout=0.2)
