@@ -75,6 +75,7 @@ def build_app(loaded: LoadedConfig, *, dry_run: bool | None = None,
     register_secrets(config)
     dry = config.dry_run if dry_run is None else dry_run
     accounts = {name: account_setup(loaded, name) for name in config.accounts}
+    check_filters(config)
     if not dry:
         for name in config.accounts:
             loaded.require_credentials(name)
@@ -148,6 +149,14 @@ def build_publishers(config: Config, *, dry_run: bool, clock: Clock,
                 pds_url=account.pds_url, timeout=account.timeout.total_seconds(),
                 clock=clock, cache=cache)
     return publishers
+
+
+def check_filters(config: Config) -> None:
+    """Compile every feed's filter now: a bad pattern is a start-up error, not a poll's."""
+    from syndicator.pipeline import feed_filter
+
+    for feed in config.feeds:
+        feed_filter(feed)
 
 
 def account_setup(loaded: LoadedConfig, name: str) -> AccountSetup:

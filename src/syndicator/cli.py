@@ -263,14 +263,17 @@ def preview(ctx: click.Context, feed_location: str | None, article_location: str
     if feed_location:
         items = preview_feed(loaded, feed_location, limit=limit, cards=cards_dir)
     else:
-        items = [preview_article(loaded, article_location or "", cards=cards_dir)]
+        items = [(*preview_article(loaded, article_location or "", cards=cards_dir), None)]
     if as_json:
         _echo_json({"items": [{"id": a.id, "title": a.title, "url": a.link,
-                               "posts": [{**p.as_dict(), "limit": _limit(p)} for p in posts]}
-                              for a, posts in items]})
+                               "posts": [{**p.as_dict(), "limit": _limit(p)} for p in posts],
+                               "left_out": why}
+                              for a, posts, why in items]})
         return
-    for article, posts in items:
+    for article, posts, why in items:
         _render_article(article, posts)
+        if why:
+            click.echo(f"  (left out by the feed's filter: {printable(why)})\n")
 
 
 def _load_optional(ctx: click.Context) -> LoadedConfig | None:
@@ -411,13 +414,14 @@ def skip(ctx: click.Context, delivery_id: int) -> None:
 @click.pass_context
 def check(ctx: click.Context) -> None:
     """Validate the config and verify every account's credentials against its API."""
-    from syndicator.app import account_setup, build_publishers
+    from syndicator.app import account_setup, build_publishers, check_filters
     from syndicator.store import Store
 
     loaded = _load(ctx)
     config = loaded.config
     for name in config.accounts:  # templates, cards: what `now` and `run` would refuse
         account_setup(loaded, name)
+    check_filters(config)
     click.echo(f"config {loaded.path}: ok ({len(config.feeds)} feeds, "
                f"{len(config.accounts)} accounts)")
     problems = 0

@@ -64,6 +64,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class FilterConfig(_Strict):
+    """An editor's rules for a feed (filters.py): keywords or /patterns/ over the title and
+    text, categories and authors; include rules must match, exclude rules leave out."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_categories: tuple[str, ...] = ()
+    exclude_categories: tuple[str, ...] = ()
+    include_authors: tuple[str, ...] = ()
+    exclude_authors: tuple[str, ...] = ()
+
+
 class FeedConfig(_Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     url: str = Field(min_length=1)
@@ -72,6 +84,7 @@ class FeedConfig(_Strict):
     backfill: int = Field(default=0, ge=0)
     max_age: Duration | None = timedelta(hours=48)
     fetch_article: Literal["auto", "always", "never"] = "auto"
+    filter: FilterConfig | None = None
 
     @field_validator("every")
     @classmethod

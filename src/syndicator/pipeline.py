@@ -29,6 +29,7 @@ from syndicator.delivery import (
 from syndicator.errors import ExtractionError, FeedError
 from syndicator.feeds.fetch import fetch_feed, is_url
 from syndicator.feeds.parse import parse_feed
+from syndicator.filters import FeedFilter
 from syndicator.models import Article, Platform, Post, Quote
 from syndicator.store import NewArticle, Store
 
@@ -156,7 +157,11 @@ class Pipeline:
         broken = 0
         for article in fresh:
             posts: list[Post] = []
-            if article.id in chosen:
+            why = self.left_out(feed, article) if article.id in chosen else None
+            if why is not None:
+                log.info("feed %s: %s left out by the feed's filter (%s); not posted",
+                         feed.name, article.link or article.id, why)
+            elif article.id in chosen:
                 try:
                     posts = self.build_posts(article, feed, site=parsed.title)
                 except Exception:  # a bug on one article must not block the feed or lose it
@@ -297,8 +302,18 @@ class Pipeline:
 
     # -- preview ------------------------------------------------------------------------------
 
-    def preview_feed(self, feed: FeedConfig, *, limit: int) -> list[tuple[Article, list[Post]]]:
-        """The posts the newest ``limit`` items would get; touches no state."""
+    def left_out(self, feed: FeedConfig, article: Article) -> str | None:
+        """Why the feed's filter keeps ``article`` from being posted (its title and the
+        item's own text), or None."""
+        if feed.filter is None:
+            return None
+        return feed_filter(feed).left_out(
+            article, _item_text(article.content_html or article.summary or ""))
+
+    def preview_feed(self, feed: FeedConfig, *, limit: int
+                     ) -> list[tuple[Article, list[Post], str | None]]:
+        """The posts the newest ``limit`` items would get (none, and why, for an item the
+        feed's filter leaves out); touches no state."""
         fetched = fetch_feed(feed.name, feed.url, session=self.session,
                              timeout=self.fetch_timeout, max_bytes=self.max_feed_bytes,
                              user_agent=self.user_agent)
@@ -309,7 +324,32 @@ class Pipeline:
             log.warning("feed %s: %s", feed.name, parsed.warning)
         oldest = datetime.min.replace(tzinfo=UTC)
         newest = sorted(parsed.articles, key=lambda a: a.published or oldest, reverse=True)
-        return [(a, self.build_posts(a, feed, site=parsed.title)) for a in newest[:limit]]
+        out: list[tuple[Article, list[Post], str | None]] = []
+        for article in newest[:limit]:
+            why = self.left_out(feed, article)
+            out.append((article, [] if why else self.build_posts(article, feed,
+                                                                  site=parsed.title), why))
+        return out
+
+
+def feed_filter(feed: FeedConfig) -> FeedFilter:
+    """The feed's compiled filter (compiled once per set of rules)."""
+    rules = feed.filter
+    if rules is None:
+        return FeedFilter()
+    return _compiled_filter(feed.name, rules.include, rules.exclude, rules.include_categories,
+                            rules.exclude_categories, rules.include_authors,
+                            rules.exclude_authors)
+
+
+@lru_cache(maxsize=256)
+def _compiled_filter(name: str, *rules: tuple[str, ...]) -> FeedFilter:
+    include, exclude, include_categories, exclude_categories, include_authors, \
+        exclude_authors = rules
+    return FeedFilter.build(name, include=include, exclude=exclude,
+                            include_categories=include_categories,
+                            exclude_categories=exclude_categories,
+                            include_authors=include_authors, exclude_authors=exclude_authors)
 
 
 def _summary_text(summary: str | None) -> str | None:

@@ -42,7 +42,7 @@ def _default_accounts() -> dict[str, AccountSetup]:
 
 
 def preview_feed(loaded: LoadedConfig | None, location: str, *, limit: int,
-                 cards: Path | None = None) -> list[tuple[Article, list[Post]]]:
+                 cards: Path | None = None) -> list[tuple[Article, list[Post], str | None]]:
     pipeline, accounts = _pipeline(loaded, cards)
     feed = _feed_for(loaded, location, accounts)
     return pipeline.preview_feed(feed, limit=limit)
