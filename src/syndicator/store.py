@@ -750,7 +750,10 @@ class Store:
                        "consecutive_failures = 0, items = ? WHERE name = ?",
                        (etag, last_modified, stamp, stamp, stamp, items, feed))
             due = ts(due_at) if due_at is not None else stamp
-            for entry in new:
+            # in link order: two workers saving feeds that share links lock the same
+            # unique keys in the same order, so neither waits on the other in a cycle
+            for entry in sorted(new, key=lambda e: link_key(e.article.link)
+                                if e.article.link else e.article.id):
                 article = entry.article
                 lk = link_key(article.link) if article.link else article.id
                 inserted = tx.execute(
