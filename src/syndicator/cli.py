@@ -462,9 +462,10 @@ def migrate(ctx: click.Context, target: str) -> None:
     transaction; a database that already holds a state is refused. Stop the daemon first.
     Then set `state:` to the database and start any number of workers.
     """
+    from syndicator.config import is_database_url
     from syndicator.daemon import InstanceLock
     from syndicator.errors import ConfigError
-    from syndicator.store import Store, copy_state, is_database_url
+    from syndicator.store import Store, copy_state
 
     loaded = _load(ctx)
     source_path = loaded.config.state_path

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from syndicator.config import is_database_url, masked_url
 from syndicator.errors import StateError, StateUnavailable
 from syndicator.models import Article, Platform, Post
 
@@ -292,17 +293,6 @@ class Engine(StrEnum):
     POSTGRESQL = "postgresql"
 
 
-def is_database_url(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
-
-
-def _masked(url: str) -> str:
-    """The URL without its password, for messages."""
-    from syndicator.config import masked_url
-
-    return masked_url(url)
-
-
 @functools.lru_cache(maxsize=512)
 def _pg_sql(sql: str) -> str:
     """Our SQL (``?`` placeholders) as psycopg takes it (``%s``; a literal ``%`` doubled).
@@ -360,7 +350,7 @@ class _PgConnection:
 
 def _translate_pg(exc: Exception, url: str) -> StateError:
     """A psycopg error as ours: what happened to which database (password masked)."""
-    where = f"the PostgreSQL state {_masked(url)}"
+    where = f"the PostgreSQL state {masked_url(url)}"
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     name = type(exc).__name__
     if "password authentication failed" in text or "does not exist" in text or \
@@ -494,7 +484,7 @@ class Store:
     def where(self) -> str:
         """The state as a person would name it (a database URL without its password)."""
         if self.url:
-            return _masked(self.url)
+            return masked_url(self.url)
         return str(self.path) if self.path else "the in-memory state"
 
     @property
